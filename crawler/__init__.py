@@ -1,0 +1,1 @@
+"""The herald crawler: discovers NZ Herald articles, extracts article records, archives them."""

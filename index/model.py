@@ -1,0 +1,87 @@
+"""Plain request and result types of the search layer: what the web app sends and gets back.
+
+No Whoosh types cross this boundary; everything here serialises to the JSON of DESIGN.md
+with `dataclasses.asdict`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+SORTS = ("relevance", "newest", "oldest")
+MAX_PAGE_SIZE = 100
+
+
+class SearchError(Exception):
+    """Base of the search layer's named errors."""
+
+
+class InvalidRequest(SearchError, ValueError):
+    """A request that cannot be answered as asked (e.g. `from` after `to`); the web answers 400."""
+
+
+class IndexUnavailable(SearchError):
+    """There is no readable index yet (never built, or the directory is missing)."""
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    """Everything a person or program can ask; all filters are ANDed."""
+
+    q: str = ""
+    section: str | None = None
+    subsection: str | None = None
+    source: str | None = None
+    author: str | None = None
+    premium: bool | None = None
+    date_from: date | None = None  # New Zealand calendar days, inclusive
+    date_to: date | None = None
+    year: int | None = None  # NZ calendar year
+    month: str | None = None  # "YYYY-MM" (NZ)
+    day: str | None = None  # "YYYY-MM-DD" (NZ)
+    sort: str = "relevance"  # one of SORTS; an empty q browses newest first
+    page: int = 1
+    page_size: int = 20
+
+
+@dataclass
+class Hit:
+    id: str
+    title: str
+    url: str
+    section: str
+    subsection: str | None
+    authors: list[str]
+    source: str
+    published: str  # ISO 8601 UTC
+    premium: bool
+    snippet: str  # safe HTML: text is escaped, only <mark> is markup
+    standfirst: str = ""
+
+
+@dataclass
+class FacetValue:
+    value: str
+    count: int
+
+
+@dataclass
+class TimelineBar:
+    period: str  # "2022", "2022-10" or "2022-10-11", at the current drill-down level
+    count: int
+
+
+@dataclass
+class SearchResult:
+    query: str
+    total: int
+    page: int
+    page_size: int
+    hits: list[Hit] = field(default_factory=list)
+    # keys: section, subsection, source, premium, year, month (once a year is chosen),
+    # day (once a month is chosen); values sorted by count (dates: chronologically)
+    facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+    timeline: list[TimelineBar] = field(default_factory=list)
+    suggestion: str | None = None  # "did you mean" query text
+    interpreted: str = ""  # how the query was understood, for people and debugging
