@@ -1,0 +1,110 @@
+"""Item pipelines: validate each candidate record, then upsert it into the archive in batches.
+
+Invalid records are dropped with their reason (logged, and counted in the crawl stats as
+`herald/dropped/<reason>`); they never reach the archive. The archive commits every
+HERALD_ARCHIVE_BATCH items and at close, so a killed crawl keeps every committed batch
+and the next crawl fetches the rest (they are not archived, so they count as changed).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+from typing import Any
+
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
+from scrapy.statscollectors import StatsCollector
+
+from crawler.archive import Archive
+from crawler.config import Config
+from crawler.record import Article, InvalidRecord, validate
+
+logger = logging.getLogger(__name__)
+
+
+def reason_kind(reason: str) -> str:
+    """A short stats key for a validation failure: "missing body" → "missing_body"."""
+    head = reason.split(":", 1)[0].strip().lower()
+    return re.sub(r"[^a-z0-9]+", "_", head).strip("_")[:40] or "invalid"
+
+
+def _stats(crawler: Crawler) -> StatsCollector:
+    assert crawler.stats is not None
+    return crawler.stats
+
+
+class ValidatePipeline:
+    """Normalise each item to the article contract, or drop it with the reason."""
+
+    def __init__(self, stats: StatsCollector) -> None:
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ValidatePipeline:
+        return cls(_stats(crawler))
+
+    def process_item(self, item: Any) -> Article:
+        try:
+            return validate(dict(item))
+        except InvalidRecord as exc:
+            url = item.get("url") if isinstance(item, dict) else None
+            logger.warning("dropped %s: %s", url or "an item without url", exc)
+            self.stats.inc_value("herald/dropped")
+            self.stats.inc_value(f"herald/dropped/{reason_kind(str(exc))}")
+            raise DropItem(f"invalid record: {exc}") from exc
+
+
+class ArchivePipeline:
+    """Upsert validated articles into the archive at HERALD_DATA_DIR, in batches."""
+
+    def __init__(self, path: Path, batch_size: int, stats: StatsCollector) -> None:
+        self.path = path
+        self.batch_size = max(1, batch_size)
+        self.stats = stats
+        self.pending: list[Article] = []
+        self.archive: Archive | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ArchivePipeline:
+        settings = crawler.settings
+        config = Config(Path(settings["HERALD_DATA_DIR"]), settings["HERALD_BASE_URL"])
+        batch_size = settings.getint("HERALD_ARCHIVE_BATCH", 50)
+        return cls(config.archive_path, batch_size, _stats(crawler))
+
+    def open_spider(self) -> None:
+        self.archive = Archive(self.path)
+        logger.info("archiving into %s (%d articles so far)", self.path, self.archive.count())
+
+    def process_item(self, item: Article) -> Article:
+        self.pending.append(item)
+        if len(self.pending) >= self.batch_size:
+            self._commit()
+        return item
+
+    def close_spider(self) -> None:
+        if self.archive is None:
+            return
+        self._commit()
+        logger.info("archive now holds %d articles", self.archive.count())
+        self.archive.close()
+        self.archive = None
+
+    def _commit(self) -> None:
+        if not self.pending or self.archive is None:
+            return
+        counts = self.archive.upsert_many(self.pending)
+        self.pending.clear()
+        for outcome in ("inserted", "updated", "unchanged"):
+            self.stats.inc_value(f"herald/archive/{outcome}", getattr(counts, outcome))
+        get = self.stats.get_value
+        # Progress as the crawl runs: one line per committed batch.
+        logger.info(
+            "archived: %d new, %d changed, %d unchanged; %d article pages, %d dropped",
+            get("herald/archive/inserted", 0),
+            get("herald/archive/updated", 0),
+            get("herald/archive/unchanged", 0),
+            get("herald/pages/article", 0),
+            get("herald/dropped", 0),
+        )

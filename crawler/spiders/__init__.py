@@ -1,0 +1,1 @@
+"""The herald spider (see crawler.spiders.herald)."""

@@ -1,0 +1,92 @@
+"""Helpers for the crawl tests: run `scrapy crawl herald` against a sample site, read results."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import subprocess
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from bench.synth import generate_articles
+from crawler.archive import Archive
+from crawler.record import Article
+from tests.sample_site.server import SampleServer
+from tests.sample_site.site import Site, standard_site
+
+REPO = Path(__file__).resolve().parents[1]
+FAST = {"DOWNLOAD_DELAY": "0", "AUTOTHROTTLE_ENABLED": "0", "RETRY_TIMES": "2",
+        "LOGSTATS_INTERVAL": "5", "TELNETCONSOLE_ENABLED": "0"}
+
+
+@dataclass
+class Crawl:
+    returncode: int
+    log: str
+    paths: list[str]  # what the server was asked during this crawl
+
+    def stat(self, key: str) -> int:
+        match = re.search(rf"'{re.escape(key)}': (\d+)", self.log)
+        return int(match.group(1)) if match else 0
+
+
+def crawl_command(server: SampleServer, data_dir: Path, *args: str, **settings: str) -> list[str]:
+    """`python -m scrapy crawl herald` against `server`, fast settings for a local site."""
+    options = {**FAST, "HERALD_BASE_URL": server.url, "HERALD_DATA_DIR": str(data_dir), **settings}
+    command = [sys.executable, "-m", "scrapy", "crawl", "herald", *args]
+    for name, value in options.items():
+        command += ["-s", f"{name}={value}"]
+    return command
+
+
+def crawl(server: SampleServer, data_dir: Path, *args: str, **settings: str) -> Crawl:
+    """Run one crawl to the end; its log, exit code and the paths the server was asked."""
+    before = len(server.paths())
+    done = subprocess.run(
+        crawl_command(server, data_dir, *args, **settings), cwd=REPO, capture_output=True,
+        text=True, timeout=120, check=False,
+    )
+    return Crawl(done.returncode, done.stderr, server.paths()[before:])
+
+
+def archived(data_dir: Path) -> dict[str, Article]:
+    """The archive's records by id."""
+    with Archive(data_dir / "archive.sqlite3", readonly=True) as archive:
+        return {a["id"]: a for a in archive}
+
+
+def page_fetches(site: Site, paths: list[str]) -> Counter[str]:
+    """How often each article-shaped page of the site was fetched (query strings ignored)."""
+    return Counter(p.split("?")[0] for p in paths if p.split("?")[0] in site.pages)
+
+
+def sample_site(n: int = 18) -> Site:
+    """The standard sample site with `n` synthetic articles (same every time)."""
+    return standard_site(generate_articles(n, seed=7))
+
+
+def wait_for_articles(data_dir: Path, n: int, process: subprocess.Popen, limit: float) -> None:
+    """Wait until a running crawl has committed at least `n` articles."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            if len(archived(data_dir)) >= n:
+                return
+        except (FileNotFoundError, sqlite3.OperationalError):
+            pass  # the crawl has not created the archive (or its table) yet
+        time.sleep(0.1)
+    pytest.fail("the crawl archived nothing in time (or ended early)")
+
+
+def start_crawl(server: SampleServer, data_dir: Path, **settings: str) -> subprocess.Popen:
+    """Start a crawl in the background that commits every 3 articles, 2 requests at a time."""
+    return subprocess.Popen(
+        crawl_command(server, data_dir, HERALD_ARCHIVE_BATCH="3", CONCURRENT_REQUESTS="2",
+                      **settings),
+        cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
