@@ -1,10 +1,12 @@
 # The two commands a new user needs: `make demo` and `make test`.
+SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DEMO_DATA ?= data/demo
 DEMO_SITE_PORT ?= 8765
+DEMO_ARTICLES ?= 400
 PORT ?= 5000
 WORKERS ?= 2
 
@@ -18,8 +20,25 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
+# The main job end to end: sample site on 127.0.0.1 -> scrapy crawl herald -> index -> web app.
 demo: $(STAMP)
-	$(PY) -m bench.demo --data-dir $(DEMO_DATA) --site-port $(DEMO_SITE_PORT) --port $(PORT)
+	@set -e; export HERALD_DATA_DIR=$(DEMO_DATA); mkdir -p $(DEMO_DATA); \
+	echo "==> starting the sample site on http://127.0.0.1:$(DEMO_SITE_PORT)"; \
+	$(PY) -m tests.sample_site --port $(DEMO_SITE_PORT) --articles $(DEMO_ARTICLES) \
+		> $(DEMO_DATA)/sample-site.log 2>&1 & site=$$!; \
+	trap 'kill $$site 2>/dev/null || true' EXIT INT TERM; \
+	for i in $$(seq 150); do (exec 3<>/dev/tcp/127.0.0.1/$(DEMO_SITE_PORT)) 2>/dev/null && break; \
+		kill -0 $$site 2>/dev/null || { cat $(DEMO_DATA)/sample-site.log; exit 1; }; sleep 0.2; done; \
+	echo "==> crawling it: scrapy crawl herald -s HERALD_BASE_URL=http://127.0.0.1:$(DEMO_SITE_PORT)"; \
+	$(VENV)/bin/scrapy crawl herald -s HERALD_BASE_URL=http://127.0.0.1:$(DEMO_SITE_PORT) \
+		-s AUTOTHROTTLE_ENABLED=0 -s DOWNLOAD_DELAY=0 -s CONCURRENT_REQUESTS_PER_DOMAIN=16 -s LOG_LEVEL=INFO \
+		> $(DEMO_DATA)/crawl.log 2>&1 || { tail -30 $(DEMO_DATA)/crawl.log; exit 1; }; \
+	grep -E "herald/|item_scraped_count|finish_reason" $(DEMO_DATA)/crawl.log | tail -12 || true; \
+	echo "==> building the index: python -m index.rebuild"; \
+	$(PY) -m index.rebuild; \
+	kill $$site 2>/dev/null || true; \
+	echo; echo "==> herald-search is running at http://127.0.0.1:$(PORT)  (Ctrl-C stops it)"; echo; \
+	$(VENV)/bin/flask --app web run --host 127.0.0.1 --port $(PORT)
 
 test: $(STAMP)
 	$(VENV)/bin/ruff check .
