@@ -1,0 +1,66 @@
+"""The JSON API: /api/search, /api/articles/<id>, /api/openapi.json, and /healthz."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import sqlite3
+from typing import Any
+
+from flask import Blueprint, abort, current_app, jsonify, request
+
+from index.model import SearchError
+from web import ArchiveUnavailable, get_archive, get_searcher
+from web.articles import article_json, is_article_id
+from web.openapi import openapi_document
+from web.params import parse_search_args
+
+logger = logging.getLogger(__name__)
+bp = Blueprint("api", __name__)
+
+
+@bp.get("/api/search")
+def search() -> Any:
+    req = parse_search_args(request.args)
+    result = get_searcher().search(req)
+    answer = dataclasses.asdict(result)
+    return jsonify(answer)
+
+
+@bp.get("/api/articles/<article_id>")
+def article(article_id: str) -> Any:
+    if not is_article_id(article_id):
+        abort(404)
+    record = get_archive().get(article_id)
+    if record is None:
+        abort(404)
+    return jsonify(article_json(record, current_app.config["SHOW_PREMIUM_TEXT"]))
+
+
+@bp.get("/api/openapi.json")
+def openapi() -> Any:
+    return jsonify(openapi_document())
+
+
+def _archive_health() -> dict[str, Any]:
+    try:
+        return {"readable": True, "articles": get_archive().count()}
+    except (ArchiveUnavailable, sqlite3.Error) as exc:
+        logger.warning("healthz: archive unreadable: %s", exc)
+        return {"readable": False, "articles": None}
+
+
+def _index_health() -> dict[str, Any]:
+    try:
+        return {"readable": True, "articles": get_searcher().doc_count()}
+    except (SearchError, OSError) as exc:
+        logger.warning("healthz: index unreadable: %s", exc)
+        return {"readable": False, "articles": None}
+
+
+@bp.get("/healthz")
+def healthz() -> Any:
+    archive, index = _archive_health(), _index_health()
+    healthy = archive["readable"] and index["readable"]
+    body = {"status": "ok" if healthy else "unavailable", "archive": archive, "index": index}
+    return jsonify(body), 200 if healthy else 503

@@ -1,0 +1,36 @@
+"""What of an archived article may be shown: the premium rule shared by the page and the API.
+
+Premium (paywalled) text is searchable but not republished: unless the deployment is
+licensed (SHOW_PREMIUM_TEXT), only the standfirst and the opening paragraphs are shown.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from crawler.record import ARC_ID_RE, Article
+
+PREVIEW_PARAGRAPHS = 3
+
+
+def is_article_id(value: str) -> bool:
+    return bool(ARC_ID_RE.match(value))
+
+
+def paragraphs(body: str) -> list[str]:
+    """The body's paragraphs (separated by one blank line in the record)."""
+    return [p.strip() for p in body.split("\n\n") if p.strip()]
+
+
+def visible_paragraphs(article: Article, show_premium_text: bool) -> tuple[list[str], bool]:
+    """The paragraphs that may be shown, and whether the body was cut short."""
+    paras = paragraphs(article["body"])
+    if article["premium"] and not show_premium_text and len(paras) > PREVIEW_PARAGRAPHS:
+        return paras[:PREVIEW_PARAGRAPHS], True
+    return paras, False
+
+
+def article_json(article: Article, show_premium_text: bool) -> dict[str, Any]:
+    """The API's article: the record's fields, the body cut for premium, and a flag saying so."""
+    shown, truncated = visible_paragraphs(article, show_premium_text)
+    return {**article, "body": "\n\n".join(shown), "truncated": truncated}

@@ -1,0 +1,238 @@
+"""The OpenAPI 3.1 document of the JSON API; tests validate real answers against its schemas."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from index.model import MAX_PAGE_SIZE, SORTS
+from web.params import MAX_PAGE, MAX_QUERY_CHARS
+
+_STR = {"type": "string"}
+_NULLABLE_STR = {"type": ["string", "null"]}
+_STR_LIST = {"type": "array", "items": _STR}
+_FACET_LIST = {"type": "array", "items": {"$ref": "#/components/schemas/FacetValue"}}
+
+
+def _param(name: str, description: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "description": description,
+        "schema": schema,
+    }
+
+
+_DATE = {"type": "string", "format": "date"}
+SEARCH_PARAMETERS = [
+    _param(
+        "q",
+        'Query: words are ANDed; "phrases", OR, -exclude, field:term '
+        "(title, author, section, tag, source), wildcards. Empty browses newest first.",
+        {"type": "string", "maxLength": MAX_QUERY_CHARS},
+    ),
+    _param("section", "Section name, e.g. Sport", _STR),
+    _param("subsection", "Subsection name, e.g. Rugby", _STR),
+    _param("source", "Distributor, e.g. NZ Herald, AP", _STR),
+    _param("author", "A named author", _STR),
+    _param(
+        "premium",
+        "Only premium (true) or free (false) articles",
+        {"type": "string", "enum": ["true", "false"]},
+    ),
+    _param("from", "First New Zealand day, inclusive", _DATE),
+    _param("to", "Last New Zealand day, inclusive", _DATE),
+    _param("year", "New Zealand calendar year", {"type": "integer"}),
+    _param("month", "New Zealand month, YYYY-MM", {"type": "string", "pattern": r"^\d{4}-\d{2}$"}),
+    _param("day", "New Zealand day, YYYY-MM-DD", _DATE),
+    _param("sort", "Order of hits", {"type": "string", "enum": list(SORTS)}),
+    _param("page", "Page number", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}),
+    _param(
+        "page_size",
+        "Hits per page",
+        {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE, "default": 20},
+    ),
+]
+
+SCHEMAS: dict[str, Any] = {
+    "Error": {
+        "type": "object",
+        "required": ["error"],
+        "additionalProperties": False,
+        "properties": {"error": {"type": "string", "description": "What went wrong"}},
+    },
+    "FacetValue": {
+        "type": "object",
+        "required": ["value", "count"],
+        "properties": {"value": _STR, "count": {"type": "integer", "minimum": 0}},
+    },
+    "TimelineBar": {
+        "type": "object",
+        "required": ["period", "count"],
+        "properties": {
+            "period": {"type": "string", "pattern": r"^\d{4}(-\d{2}){0,2}$"},
+            "count": {"type": "integer", "minimum": 0},
+        },
+    },
+    "Hit": {
+        "type": "object",
+        "required": [
+            "id",
+            "title",
+            "url",
+            "section",
+            "subsection",
+            "authors",
+            "source",
+            "published",
+            "premium",
+            "snippet",
+        ],
+        "properties": {
+            "id": {"type": "string", "pattern": "^[A-Z0-9]{26}$"},
+            "title": _STR,
+            "url": {"type": "string", "format": "uri"},
+            "section": _STR,
+            "subsection": _NULLABLE_STR,
+            "authors": _STR_LIST,
+            "source": _STR,
+            "published": {"type": "string", "format": "date-time"},
+            "premium": {"type": "boolean"},
+            "snippet": {"type": "string", "description": "Safe HTML: only <mark> is markup"},
+            "standfirst": _STR,
+        },
+    },
+    "SearchResult": {
+        "type": "object",
+        "required": [
+            "query",
+            "total",
+            "page",
+            "page_size",
+            "hits",
+            "facets",
+            "timeline",
+            "suggestion",
+        ],
+        "properties": {
+            "query": _STR,
+            "total": {"type": "integer", "minimum": 0},
+            "page": {"type": "integer", "minimum": 1},
+            "page_size": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
+            "hits": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
+            "facets": {
+                "type": "object",
+                "required": ["section", "subsection", "source", "year"],
+                "properties": {
+                    name: _FACET_LIST
+                    for name in (
+                        "section",
+                        "subsection",
+                        "source",
+                        "premium",
+                        "year",
+                        "month",
+                        "day",
+                    )
+                },
+                "additionalProperties": _FACET_LIST,
+            },
+            "timeline": {"type": "array", "items": {"$ref": "#/components/schemas/TimelineBar"}},
+            "suggestion": _NULLABLE_STR,
+            "interpreted": _STR,
+        },
+    },
+    "Article": {
+        "type": "object",
+        "required": [
+            "id",
+            "url",
+            "title",
+            "standfirst",
+            "body",
+            "authors",
+            "source",
+            "section",
+            "subsection",
+            "tags",
+            "published",
+            "updated",
+            "premium",
+            "truncated",
+        ],
+        "properties": {
+            "id": {"type": "string", "pattern": "^[A-Z0-9]{26}$"},
+            "url": {"type": "string", "format": "uri"},
+            "title": _STR,
+            "standfirst": _STR,
+            "body": {
+                "type": "string",
+                "description": "Paragraphs separated by a blank line; "
+                "for premium articles only the opening ones unless licensed",
+            },
+            "authors": _STR_LIST,
+            "source": _STR,
+            "section": _STR,
+            "subsection": _NULLABLE_STR,
+            "tags": _STR_LIST,
+            "published": {"type": "string", "format": "date-time"},
+            "updated": {"type": "string", "format": "date-time"},
+            "premium": {"type": "boolean"},
+            "truncated": {"type": "boolean", "description": "The body was cut short"},
+        },
+    },
+}
+
+
+def _json(ref: str, description: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{ref}"}}},
+    }
+
+
+_ID_PARAMETER = {
+    "name": "id",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "string", "pattern": "^[A-Z0-9]{26}$"},
+}
+PATHS = {
+    "/api/search": {
+        "get": {
+            "summary": "Search articles",
+            "operationId": "search",
+            "parameters": SEARCH_PARAMETERS,
+            "responses": {
+                "200": _json("SearchResult", "Hits, facets, timeline and suggestion"),
+                "400": _json("Error", "A parameter could not be used"),
+                "503": _json("Error", "The index is not available"),
+            },
+        }
+    },
+    "/api/articles/{id}": {
+        "get": {
+            "summary": "One article",
+            "operationId": "getArticle",
+            "parameters": [_ID_PARAMETER],
+            "responses": {
+                "200": _json("Article", "The article (premium bodies cut short)"),
+                "404": _json("Error", "No such article"),
+            },
+        }
+    },
+}
+
+
+def openapi_document() -> dict[str, Any]:
+    """The OpenAPI 3.1 description of /api/search, /api/articles/{id} and the error shape."""
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "herald-search API",
+            "version": "1.0.0",
+            "description": "Search the NZ Herald news archive.",
+        },
+        "paths": PATHS,
+        "components": {"schemas": SCHEMAS},
+    }

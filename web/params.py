@@ -1,0 +1,166 @@
+"""Request parameters → SearchRequest, with a clear message for every bad value.
+
+The page, the JSON API and the Atom feed all take the same parameters (DESIGN.md, "The
+search API"); `canonical_args` gives the parsed state back as URL parameters so links can
+change one thing and keep the rest.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import date
+
+from index.model import MAX_PAGE_SIZE, SORTS, SearchRequest
+
+MAX_QUERY_CHARS = 1000
+MAX_PAGE = 1000  # deep pages cost the index dearly and nobody reads page 1,001
+DEFAULT_PAGE_SIZE = 20
+FILTER_PARAMS = ("section", "subsection", "source", "author")
+# In URL order; what a shareable link carries.
+PARAM_ORDER = (
+    "q",
+    "section",
+    "subsection",
+    "source",
+    "author",
+    "premium",
+    "from",
+    "to",
+    "year",
+    "month",
+    "day",
+    "sort",
+    "page",
+    "page_size",
+)
+
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_YEAR_RE = re.compile(r"^\d{4}$")
+_MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
+_DAY_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_TRUE = {"true", "1", "yes", "on"}
+_FALSE = {"false", "0", "no", "off"}
+
+
+class BadParameter(ValueError):
+    """A request parameter with a value we cannot use; the message says which and why."""
+
+
+def _text(args: Mapping[str, str], name: str, limit: int = 200) -> str | None:
+    value = (args.get(name) or "").strip()
+    if not value:
+        return None
+    if _CONTROL_RE.search(value):
+        raise BadParameter(f"{name} contains control characters")
+    if len(value) > limit:
+        raise BadParameter(f"{name} is too long (at most {limit:,} characters)")
+    return value
+
+
+def _int(args: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
+    raw = (args.get(name) or "").strip()
+    if not raw:
+        return default
+    if not raw.isascii() or not raw.isdigit() or len(raw) > 9:
+        raise BadParameter(f"{name} must be a whole number from {low:,} to {high:,}")
+    value = int(raw)
+    if not low <= value <= high:
+        raise BadParameter(f"{name} must be from {low:,} to {high:,}, not {value:,}")
+    return value
+
+
+def _day(args: Mapping[str, str], name: str) -> date | None:
+    raw = _text(args, name)
+    if raw is None:
+        return None
+    try:
+        if not _DAY_RE.match(raw):
+            raise ValueError(raw)
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise BadParameter(f"{name} must be a date like 2022-10-11, not {raw[:40]!r}") from None
+
+
+def _year(args: Mapping[str, str]) -> int | None:
+    raw = _text(args, "year")
+    if raw is None:
+        return None
+    if not _YEAR_RE.match(raw) or not 1800 <= int(raw) <= 2999:
+        raise BadParameter(f"year must be a year like 2022, not {raw[:40]!r}")
+    return int(raw)
+
+
+def _month(args: Mapping[str, str]) -> str | None:
+    raw = _text(args, "month")
+    if raw is None:
+        return None
+    match = _MONTH_RE.match(raw)
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        raise BadParameter(f"month must be a month like 2022-10, not {raw[:40]!r}")
+    return raw
+
+
+def _premium(args: Mapping[str, str]) -> bool | None:
+    raw = (_text(args, "premium") or "").lower()
+    if not raw:
+        return None
+    if raw in _TRUE:
+        return True
+    if raw in _FALSE:
+        return False
+    raise BadParameter(f"premium must be true or false, not {raw[:40]!r}")
+
+
+def _sort(args: Mapping[str, str], q: str) -> str:
+    raw = _text(args, "sort")
+    if raw is None:
+        return "relevance" if q else "newest"
+    if raw not in SORTS:
+        raise BadParameter(f"sort must be one of {', '.join(SORTS)}, not {raw[:40]!r}")
+    return raw
+
+
+def parse_search_args(args: Mapping[str, str]) -> SearchRequest:
+    """Parse URL parameters into a SearchRequest; raises BadParameter with a clear message."""
+    q = _text(args, "q", limit=MAX_QUERY_CHARS) or ""
+    date_from, date_to = _day(args, "from"), _day(args, "to")
+    if date_from and date_to and date_from > date_to:
+        raise BadParameter(f"from ({date_from}) is after to ({date_to})")
+    day = _day(args, "day")
+    year, month = _year(args), _month(args)
+    if month and year and not month.startswith(f"{year}-"):
+        raise BadParameter(f"month {month} is not in year {year}")
+    if day and month and not day.isoformat().startswith(month):
+        raise BadParameter(f"day {day} is not in month {month}")
+    return SearchRequest(
+        q=q,
+        **{name: _text(args, name) for name in FILTER_PARAMS},
+        premium=_premium(args),
+        date_from=date_from,
+        date_to=date_to,
+        year=year,
+        month=month,
+        day=day.isoformat() if day else None,
+        sort=_sort(args, q),
+        page=_int(args, "page", 1, 1, MAX_PAGE),
+        page_size=_int(args, "page_size", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE),
+    )
+
+
+def canonical_args(req: SearchRequest) -> dict[str, str]:
+    """The request as URL parameters, defaults left out, in a stable order."""
+    values: dict[str, object] = {
+        "q": req.q,
+        **{name: getattr(req, name) for name in FILTER_PARAMS},
+        "premium": None if req.premium is None else str(req.premium).lower(),
+        "from": req.date_from.isoformat() if req.date_from else None,
+        "to": req.date_to.isoformat() if req.date_to else None,
+        "year": req.year,
+        "month": req.month,
+        "day": req.day,
+        "sort": req.sort if req.sort != ("relevance" if req.q else "newest") else None,
+        "page": req.page if req.page != 1 else None,
+        "page_size": req.page_size if req.page_size != DEFAULT_PAGE_SIZE else None,
+    }
+    return {name: str(values[name]) for name in PARAM_ORDER if values[name] not in (None, "")}

@@ -1,0 +1,13 @@
+// Progressive enhancement only: the site works fully without this file.
+// Pressing "/" anywhere outside a form field jumps to the search box, as on many search sites.
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "/" || event.altKey || event.ctrlKey || event.metaKey) return;
+  const target = event.target;
+  if (target instanceof HTMLElement && target.closest("input, textarea, select, [contenteditable]")) return;
+  const box = document.getElementById("q") || document.getElementById("mini-q");
+  if (box) {
+    event.preventDefault();
+    box.focus();
+    box.select();
+  }
+});
