@@ -1,0 +1,172 @@
+"""BM25F relevance over the exact match set, computed with numpy.
+
+Whoosh's collector scores one posting at a time through its matcher tree (most of a
+query's time at scale). Here each query word's postings (doc numbers and term
+frequencies) are read a block at a time for the content, title and standfirst fields and
+combined as BM25F: per-field length-normalised frequencies, weighted (title > standfirst >
+body), summed, saturated once, times the word's IDF.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import OrderedDict
+from collections.abc import Callable
+
+import numpy as np
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
+from whoosh.matching.wrappers import FilterMatcher
+from whoosh.searching import Searcher as WhooshSearcher
+from whoosh.util.numeric import byte_to_length
+
+from index.schema import CONTENT, STANDFIRST_BOOST, TITLE_BOOST
+
+K1, B = 1.2, 0.75
+FIELDS = {CONTENT: 1.0, "title": TITLE_BOOST, "standfirst": STANDFIRST_BOOST}
+_BYTE_TO_LENGTH = np.array([byte_to_length(i) for i in range(256)], np.float32)
+
+
+def _segments(searcher: WhooshSearcher) -> list[tuple[WhooshSearcher, int]]:
+    return searcher.subsearchers or [(searcher, 0)]
+
+
+def field_lengths(searcher: WhooshSearcher, fieldname: str) -> np.ndarray:
+    """The indexed length (in words) of `fieldname` for every document."""
+    parts = []
+    for seg, _ in _segments(searcher):
+        reader = seg.reader()
+        perdoc = reader._perdoc  # noqa: SLF001 - the length column in bulk, not per document
+        column = f"_{fieldname}_len"
+        if perdoc.has_column(column):
+            raw = np.fromiter(
+                perdoc.column_reader(column, LENGTHS_COLUMN), np.uint8, reader.doc_count_all()
+            )
+            parts.append(_BYTE_TO_LENGTH[raw])
+        else:
+            parts.append(np.zeros(reader.doc_count_all(), np.float32))
+    return np.concatenate(parts) if parts else np.zeros(0, np.float32)
+
+
+class PostingsCache:
+    """Recently read postings of one searcher generation, bounded by total postings held.
+
+    Popular words recur across queries, and each query reads its words twice (matching,
+    then ranking); decoding Whoosh's pickled blocks is the expensive part. Phrase match
+    sets (Whoosh's slowest matcher) are kept here too.
+    """
+
+    def __init__(self, searcher: WhooshSearcher, limit: int = 4_000_000) -> None:
+        self.searcher = searcher
+        self.limit = limit
+        self._held = 0
+        self._entries: OrderedDict[tuple[object, ...], tuple[np.ndarray, np.ndarray]] = (
+            OrderedDict()
+        )
+
+    def clear(self) -> None:
+        self._entries.clear()
+        self._held = 0
+
+    def get(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """(doc numbers, frequencies) of one term."""
+        return self.remember((fieldname, text), lambda: postings(self.searcher, fieldname, text))
+
+    def remember(
+        self, key: tuple[object, ...], compute: Callable[[], tuple[np.ndarray, np.ndarray]]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The cached value for `key`, computing and keeping it when absent."""
+        found = self._entries.get(key)
+        if found is not None:
+            self._entries.move_to_end(key)
+            return found
+        found = compute()
+        self._entries[key] = found
+        self._held += found[0].size
+        while self._held > self.limit and len(self._entries) > 1:
+            _, (ids, _) = self._entries.popitem(last=False)
+            self._held -= ids.size
+        return found
+
+
+def postings(searcher: WhooshSearcher, fieldname: str, text: str) -> tuple[np.ndarray, ...]:
+    """(doc numbers, term frequencies) of one term, whole blocks at a time."""
+    ids, tfs = [], []
+    for seg, offset in _segments(searcher):
+        reader = seg.reader()
+        if (fieldname, text) not in reader:
+            continue
+        m = reader.postings(fieldname, text)
+        if isinstance(m, FilterMatcher):
+            m = m.child  # deleted documents are never in the match set being ranked
+        while m.is_active():
+            if isinstance(m, W3LeafMatcher):
+                # noqa: SLF001 below - Whoosh has no public block-level postings API
+                if m._ids is None:  # noqa: SLF001
+                    m._read_ids()  # noqa: SLF001
+                if m._weights is None:  # noqa: SLF001
+                    m._read_weights()  # noqa: SLF001
+                i, n = m._i, m._blocklength  # noqa: SLF001
+                ids.append(np.asarray(m._ids[i:n], np.int64) + offset)  # noqa: SLF001
+                tfs.append(np.asarray(m._weights[i:n], np.float32))  # noqa: SLF001
+                m._next_block()  # noqa: SLF001
+            else:
+                ids.append(np.array([m.id() + offset], np.int64))
+                tfs.append(np.array([m.weight()], np.float32))
+                m.next()
+    if not ids:
+        return np.zeros(0, np.int64), np.zeros(0, np.float32)
+    return np.concatenate(ids), np.concatenate(tfs)
+
+
+class Ranker:
+    """BM25F over one searcher generation (field lengths are read once)."""
+
+    def __init__(self, searcher: WhooshSearcher, cache: PostingsCache) -> None:
+        reader = searcher.reader()
+        self.searcher = searcher
+        self.cache = cache
+        self.size = reader.doc_count_all()
+        self.docs = max(1, reader.doc_count())
+        self.norm = {}
+        for field in FIELDS:
+            lengths = field_lengths(searcher, field)
+            average = max(reader.field_length(field) / max(1, self.size), 1e-6)
+            self.norm[field] = (1 - B + B * lengths / average).astype(np.float32)
+
+    def scores(self, terms: list[str]) -> np.ndarray:
+        """BM25F score of every document for the query words `terms` (analysed)."""
+        total = np.zeros(self.size, np.float32)
+        reader = self.searcher.reader()
+        for term in terms:
+            df = reader.doc_frequency(CONTENT, term)
+            if not df:
+                continue
+            idf = math.log(1 + (self.docs - df + 0.5) / (df + 0.5))
+            tf = np.zeros(self.size, np.float32)
+            for field, weight in FIELDS.items():
+                ids, freqs = self.cache.get(field, term)
+                if ids.size:
+                    tf[ids] += weight * freqs / self.norm[field][ids]
+            total += idf * tf / (K1 + tf)
+        return total
+
+    def top(self, docs: np.ndarray, terms: list[str], start: int, stop: int) -> list[int]:
+        """The doc numbers at ranks start..stop of `docs`, best first (ties: lower docnum)."""
+        if not docs.size:
+            return []
+        return top_pages(docs, -self.scores(terms)[docs], start, stop)
+
+
+def top_pages(docs: np.ndarray, keys: np.ndarray, start: int, stop: int) -> list[int]:
+    """`docs[start:stop]` in ascending `keys` order (ties: lower doc number first).
+
+    Only the best `stop` are sorted: everything up to the stop-th key (ties included, so
+    pages never overlap or skip), found with a linear-time partition.
+    """
+    stop = min(stop, docs.size)
+    if start >= stop:
+        return []
+    kth = np.partition(keys, stop - 1)[stop - 1]
+    keep = np.flatnonzero(keys <= kth)
+    order = keep[np.lexsort((docs[keep], keys[keep]))]
+    return docs[order[start:stop]].tolist()

@@ -1,0 +1,58 @@
+"""Highlighted snippets of archived text: escaped HTML where only <mark> is markup.
+
+Uses Whoosh's highlighter (same analyzer as the index, so stems and folded macrons match)
+over the archive body of the page's hits only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from markupsafe import escape
+from whoosh.highlight import ContextFragmenter, Formatter, get_text, highlight
+
+from index.analysis import text_analyzer
+
+SNIPPET_CHARS = 240
+HEAD_CHARS = 1500
+
+
+class MarkFormatter(Formatter):
+    """Escapes text with markupsafe and wraps matched words in <mark>."""
+
+    between = " … "
+
+    def _text(self, text: str) -> str:
+        return str(escape(text))
+
+    def format_token(self, text: str, token: object, replace: bool = False) -> str:
+        return f"<mark>{escape(get_text(text, token, replace))}</mark>"
+
+
+_ANALYZER = text_analyzer()
+_FRAGMENTER = ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60)
+_FORMATTER = MarkFormatter()
+
+
+def lead(text: str, limit: int = SNIPPET_CHARS) -> str:
+    """The first `limit` characters of text, cut at a word, escaped."""
+    text = " ".join(text.split())
+    if len(text) > limit:
+        text = text[:limit].rsplit(" ", 1)[0] + " …"
+    return str(escape(text))
+
+
+def snippet(body: str, standfirst: str, terms: Iterable[str]) -> str:
+    """A highlighted fragment of `body` around the query terms (the lead when none match)."""
+    termset = frozenset(terms)
+    if termset:
+        # Most matches show up early: analyse the opening first, the whole body only if needed.
+        opening = body[:HEAD_CHARS].rsplit(" ", 1)[0] if len(body) > HEAD_CHARS else body
+        for text in (opening, body) if opening is not body else (body,):
+            marked = highlight(text, termset, _ANALYZER, _FRAGMENTER, _FORMATTER, top=2)
+            if marked:
+                return marked
+        marked = highlight(standfirst, termset, _ANALYZER, _FRAGMENTER, _FORMATTER, top=1)
+        if marked:
+            return marked
+    return lead(standfirst or body)

@@ -1,0 +1,100 @@
+"""Incremental update: index only what the archive changed since the build's watermark.
+
+    python -m index.update
+
+Runs under the same lock as a rebuild, updates the live build in place (update_document
+by id, one atomic Whoosh commit), then advances the watermark in meta.json. Killed before
+the watermark moves, the next update simply re-indexes the same articles (idempotent).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+
+from crawler.archive import Archive
+from crawler.config import load_config
+from index.build import IndexBusy, current_build, index_lock, read_meta, write_meta
+from index.schema import to_document
+
+logger = logging.getLogger(__name__)
+
+
+class NoIndex(RuntimeError):
+    """There is no live index to update (run a full rebuild first)."""
+
+
+@dataclass
+class UpdateReport:
+    articles: int
+    seconds: float
+    watermark_before: int
+    watermark_after: int
+
+
+def update(archive_path: Path, index_dir: Path) -> UpdateReport:
+    """Index the articles inserted or changed since the live build's watermark."""
+    index_dir = Path(index_dir)
+    with index_lock(index_dir):
+        build_dir = current_build(index_dir)
+        if build_dir is None:
+            raise NoIndex(f"no index at {index_dir}: run `python -m index.rebuild` first")
+        started = time.monotonic()
+        meta = read_meta(build_dir)
+        before = int(meta["watermark"])  # type: ignore[call-overload]
+        after, count = before, 0
+        with Archive(archive_path, readonly=True) as archive:
+            changes = archive.changed_since(before)
+            first = next(changes, None)
+            if first is not None:
+                ix = whoosh_index.open_dir(build_dir)
+                writer = ix.writer(limitmb=128)
+                try:
+                    for seq, article in (first, *changes):
+                        writer.update_document(**to_document(article))
+                        after, count = max(after, seq), count + 1
+                except BaseException:
+                    writer.cancel()
+                    raise
+                writer.commit()
+                ix.close()
+        if after != before:
+            meta.update(
+                watermark=after,
+                updated_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            )
+            write_meta(build_dir, meta)
+        seconds = time.monotonic() - started
+        logger.info(
+            "updated %d articles in %.1f s (watermark %d → %d)", count, seconds, before, after
+        )
+        return UpdateReport(count, seconds, before, after)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m index.update",
+        description="Index the articles archived or changed since the last build or update.",
+    )
+    parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    config = load_config()
+    try:
+        report = update(config.archive_path, config.index_dir)
+    except (IndexBusy, NoIndex) as exc:
+        print(f"index.update: {exc}", file=sys.stderr)  # noqa: T201 - CLI output
+        return 2
+    print(f"updated {report.articles} articles (watermark {report.watermark_after})")  # noqa: T201
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,220 @@
+"""Rebuild, swap, lock, kill and incremental update of a real index, and the index CLIs."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+import index.search
+from bench.synth import generate_articles
+from crawler.archive import Archive
+from index.build import CURRENT, IndexBusy, current_build, index_lock, rebuild
+from index.model import SearchRequest
+from index.search import Searcher
+from index.update import update
+from tests.index_support import article, fill_archive
+
+ROOT = Path(__file__).resolve().parents[1]
+QUERIES = [
+    "",
+    "rugby",
+    "plumbix",
+    "zorblat",
+    "police court",
+    '"prime minister"',
+    "elect*",
+    "rugby -cricket",
+    "title:zorblat",
+]
+
+
+@pytest.fixture(autouse=True)
+def instant_swap_checks(monkeypatch):
+    monkeypatch.setattr(index.search, "CHECK_INTERVAL", 0.0)
+
+
+def _env(data_dir: Path) -> dict[str, str]:
+    return {**os.environ, "HERALD_DATA_DIR": str(data_dir), "PYTHONPATH": str(ROOT)}
+
+
+def _answers(searcher: Searcher) -> dict[str, tuple[int, list[str]]]:
+    out = {}
+    for q in QUERIES:
+        result = searcher.search(SearchRequest(q=q, sort="newest", page_size=100))
+        out[q] = (result.total, [h.id for h in result.hits])
+    return out
+
+
+def test_open_searcher_keeps_answering_across_rebuilds(tmp_path) -> None:
+    archive_path, index_dir = tmp_path / "archive.sqlite3", tmp_path / "index"
+    fill_archive(archive_path, synth=150)
+    rebuild(archive_path, index_dir, procs=1)
+    searcher = Searcher(index_dir, archive_path)
+    before = searcher.doc_count()
+    with Archive(archive_path) as archive:
+        archive.upsert_many(generate_articles(40, seed=99))
+    failures: list[BaseException] = []
+    totals: list[int] = []
+    done = threading.Event()
+
+    def keep_searching() -> None:
+        while not done.is_set():
+            try:
+                totals.append(searcher.search(SearchRequest(q="", page_size=3)).total)
+            except BaseException as exc:  # noqa: BLE001 - any failure is the test's finding
+                failures.append(exc)
+
+    reader = threading.Thread(target=keep_searching)
+    reader.start()
+    for _ in range(2):  # the second rebuild deletes the first build while it may be open
+        rebuild(archive_path, index_dir, procs=2)
+    time.sleep(0.2)
+    done.set()
+    reader.join()
+    assert failures == []
+    assert set(totals) <= {before, before + 40}
+    assert searcher.doc_count() == before + 40
+    assert searcher.search(SearchRequest()).total == before + 40
+    assert len(list(index_dir.glob("build-*"))) == 2  # live + previous only
+    searcher.close()
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"  # a zombie has exited; only its parent-less entry remains
+
+
+def test_killed_rebuild_leaves_live_index_and_next_rebuild_works(tmp_path) -> None:
+    archive_path, index_dir = tmp_path / "archive.sqlite3", tmp_path / "index"
+    fill_archive(archive_path, synth=60)
+    rebuild(archive_path, index_dir, procs=1)
+    live = current_build(index_dir)
+    with Archive(archive_path) as archive:
+        archive.upsert_many(generate_articles(2500, seed=5))
+    code = (
+        f"from index.build import rebuild; rebuild({str(archive_path)!r}, "
+        f"{str(index_dir)!r}, procs=2)"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", code], env=_env(tmp_path))
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(list(index_dir.glob("build-*"))) < 2:
+        time.sleep(0.05)
+    time.sleep(1.0)  # well into indexing
+    helpers = _children(proc.pid)
+    assert proc.poll() is None
+    assert helpers  # the sub-writers
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert current_build(index_dir) == live
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(_running(pid) for pid in helpers):
+        time.sleep(0.1)
+    assert not any(_running(pid) for pid in helpers)  # no orphaned sub-writers linger
+    searcher = Searcher(index_dir, archive_path)
+    assert searcher.search(SearchRequest(q="zorblat")).total == 4
+    report = rebuild(archive_path, index_dir, procs=1)
+    assert report.articles == 60 + 7 + 2500
+    assert searcher.search(SearchRequest()).total == report.articles
+    assert sorted(p.name for p in index_dir.glob("build-*")) == sorted(
+        [live.name, report.build_dir.name]
+    )
+    searcher.close()
+
+
+def test_second_concurrent_rebuild_exits_non_zero(tmp_path) -> None:
+    fill_archive(tmp_path / "archive.sqlite3", synth=5)
+    with index_lock(tmp_path / "index"):
+        with pytest.raises(IndexBusy):
+            rebuild(tmp_path / "archive.sqlite3", tmp_path / "index", procs=1)
+        proc = subprocess.run(
+            [sys.executable, "-m", "index.rebuild", "--quiet"],
+            env=_env(tmp_path),
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert proc.returncode != 0
+    assert "another rebuild or update is running" in proc.stderr
+    assert not (tmp_path / "index" / CURRENT).exists()
+
+
+def test_incremental_update_equals_full_rebuild(tmp_path) -> None:
+    archive_path = tmp_path / "archive.sqlite3"
+    articles = fill_archive(archive_path, synth=200)
+    rebuild(archive_path, tmp_path / "inc", procs=1)
+    inc = Searcher(tmp_path / "inc", archive_path)
+    old = _answers(inc)
+    changed = [dict(a) for a in articles[:5]]
+    for a in changed:
+        a["title"] = "Plumbix " + a["title"]
+        a["updated"] = "2026-01-01T00:00:00Z"
+    with Archive(archive_path) as archive:
+        archive.upsert_many(
+            [
+                *changed,
+                *generate_articles(30, seed=77),  # type: ignore[list-item]
+                article("NEWZORBLAT", title="Zorblat returns"),
+            ]
+        )
+    report = update(archive_path, tmp_path / "inc")
+    assert report.articles == 5 + 30 + 1
+    assert update(archive_path, tmp_path / "inc").articles == 0
+    rebuild(archive_path, tmp_path / "full", procs=2)
+    full = Searcher(tmp_path / "full", archive_path)
+    new = _answers(inc)
+    assert new == _answers(full)
+    assert new["plumbix"][0] == 5
+    assert new != old
+    inc.close()
+    full.close()
+
+
+def _cli(module: str, data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", module, *args],
+        env=_env(data_dir),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_clis(tmp_path) -> None:
+    assert _cli("index.stats", tmp_path).returncode != 0  # no index yet: a message, not a trace
+    fill_archive(tmp_path / "archive.sqlite3", synth=30)
+    built = _cli("index.rebuild", tmp_path)
+    assert built.returncode == 0, built.stderr
+    assert "indexed 37 articles" in built.stdout
+    assert "articles" in built.stderr  # the progress bar
+    with Archive(tmp_path / "archive.sqlite3") as archive:
+        archive.upsert(article("CLINEW", title="Fresh one"))
+    stats = _cli("index.stats", tmp_path)
+    assert "documents        37" in stats.stdout
+    assert "1 changes pending" in stats.stdout
+    assert "updated 1 articles" in _cli("index.update", tmp_path).stdout
+    assert "updated 0 articles" in _cli("index.rebuild", tmp_path, "--incremental").stdout
+    stats = _cli("index.stats", tmp_path, "--json")
+    assert '"documents": 38' in stats.stdout
+    assert '"pending_changes": 0' in stats.stdout
