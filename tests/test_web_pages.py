@@ -140,6 +140,23 @@ def test_month_timeline_covers_the_whole_year(client):
     assert months == [f"{year}-{m:02d}" for m in range(1, 13)]
 
 
+def test_pages_run_to_the_last_result_and_past_it_says_so(client, corpus):
+    total = len(corpus.articles)
+    # page_size 1: the last page is the oldest article, however many pages that takes.
+    last = api(client, page_size=1, page=total)
+    oldest = api(client, sort="oldest", page_size=1)
+    assert [h["id"] for h in last["hits"]] == [h["id"] for h in oldest["hits"]]
+    html = client.get(f"/?page_size=1&page={total}").get_data(as_text=True)
+    assert any(link.text.strip() == f"{total:,}" for link in links_with_class(html, "pager-num"))
+
+    past = client.get(f"/?page_size=1&page={total + 5}")
+    assert past.status_code == 200
+    text = past.get_data(as_text=True)
+    assert "No more results" in text
+    back = next(link for link in links(text) if "last page" in link.text)
+    assert params(back.href) == {"page_size": "1", "page": str(total)}
+
+
 def test_pager_shows_first_last_and_neighbours():
     numbers = [link.number for link in pager(7, 40)]
     assert numbers == [1, None, 5, 6, 7, 8, 9, None, 40]

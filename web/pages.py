@@ -11,7 +11,7 @@ from index.model import SearchError, SearchResult
 from web import get_archive, get_searcher
 from web.articles import is_article_id, visible_paragraphs
 from web.formatting import period_label
-from web.params import MAX_PAGE, canonical_args, parse_search_args
+from web.params import canonical_args, parse_search_args
 from web.timeline import CHART_HEIGHT, CHART_WIDTH, LABEL_SPACE, pager, timeline_bars
 
 logger = logging.getLogger(__name__)
@@ -46,8 +46,7 @@ def _chips(args: dict[str, str]) -> list[dict[str, str]]:
 
 
 def _last_page(result: SearchResult) -> int:
-    pages = max(1, -(-result.total // result.page_size))
-    return min(pages, MAX_PAGE)
+    return max(1, -(-result.total // result.page_size))
 
 
 @bp.get("/")
@@ -67,7 +66,6 @@ def search() -> Any:
         chart={"width": CHART_WIDTH, "height": CHART_HEIGHT, "label_space": LABEL_SPACE},
         pages=pager(result.page, last),
         last_page=last,
-        beyond_cap=result.total > MAX_PAGE * result.page_size,
     )
 
 

@@ -14,7 +14,9 @@ from datetime import date
 from index.model import MAX_PAGE_SIZE, SORTS, SearchRequest
 
 MAX_QUERY_CHARS = 1000
-MAX_PAGE = 1000  # deep pages cost the index dearly and nobody reads page 1,001
+# Deep pages are cheap (the index partitions, it does not sort everything), so pages run to
+# the last result; this bound only rejects numbers no archive could reach.
+MAX_PAGE = 10_000_000
 DEFAULT_PAGE_SIZE = 20
 FILTER_PARAMS = ("section", "subsection", "source", "author")
 # In URL order; what a shareable link carries.
