@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from werkzeug.serving import make_server
 
-from tests.web_support import PREMIUM_ID, session_corpus
+from tests.web_support import PREMIUM_ID
 from web import close_searcher, create_app
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -28,8 +28,8 @@ pytestmark = [
 
 
 @pytest.fixture(scope="module")
-def base_url(tmp_path_factory):
-    app = create_app({"DATA_DIR": session_corpus(tmp_path_factory).data_dir})
+def base_url(corpus):
+    app = create_app({"DATA_DIR": corpus.data_dir})
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

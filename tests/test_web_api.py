@@ -16,26 +16,8 @@ from tests.web_support import (
     PREMIUM_PARAGRAPHS,
     make_article,
     make_corpus,
-    session_corpus,
 )
 from web import close_searcher, create_app
-
-
-@pytest.fixture(scope="session")
-def corpus(tmp_path_factory):
-    return session_corpus(tmp_path_factory)
-
-
-@pytest.fixture(scope="module")
-def app(corpus):
-    app = create_app({"DATA_DIR": corpus.data_dir, "TESTING": True})
-    yield app
-    close_searcher(app)
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
 
 
 @pytest.fixture(scope="module")

@@ -4,25 +4,10 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-import pytest
-
-from tests.web_support import HOSTILE_ID, HOSTILE_TITLE, session_corpus
-from web import close_searcher, create_app
+from tests.web_support import HOSTILE_ID, HOSTILE_TITLE
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 OPENSEARCH = "{http://a9.com/-/spec/opensearch/1.1/}"
-
-
-@pytest.fixture(scope="session")
-def corpus(tmp_path_factory):
-    return session_corpus(tmp_path_factory)
-
-
-@pytest.fixture(scope="module")
-def client(corpus):
-    app = create_app({"DATA_DIR": corpus.data_dir, "TESTING": True})
-    yield app.test_client()
-    close_searcher(app)
 
 
 def test_atom_feed_of_a_search_is_newest_first_with_ids_and_self_link(client):

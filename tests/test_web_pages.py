@@ -16,28 +16,10 @@ from tests.web_support import (
     PREMIUM_PARAGRAPHS,
     links,
     links_with_class,
-    session_corpus,
 )
 from web import close_searcher, create_app
 from web.formatting import nz_datetime
 from web.timeline import pager
-
-
-@pytest.fixture(scope="session")
-def corpus(tmp_path_factory):
-    return session_corpus(tmp_path_factory)
-
-
-@pytest.fixture(scope="module")
-def app(corpus):
-    app = create_app({"DATA_DIR": corpus.data_dir, "TESTING": True})
-    yield app
-    close_searcher(app)
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
 
 
 def params(href: str) -> dict[str, str]:

@@ -10,8 +10,6 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
-import pytest
-
 from bench.synth import generate_articles
 from crawler.archive import Archive
 from crawler.record import Article, validate
@@ -112,15 +110,9 @@ def make_corpus(data_dir: Path, articles: list[Article]) -> Corpus:
     return Corpus(data_dir, {a["id"]: a for a in articles})
 
 
-_SESSION: dict[str, Corpus] = {}
-
-
-def session_corpus(factory: pytest.TempPathFactory) -> Corpus:
-    """The session's shared corpus, built by the first module that asks for it."""
-    if "corpus" not in _SESSION:
-        articles = [*generate_articles(SYNTH_COUNT, seed=7), *hand_made_articles()]
-        _SESSION["corpus"] = make_corpus(factory.mktemp("web-corpus"), articles)
-    return _SESSION["corpus"]
+def standard_corpus(data_dir: Path) -> Corpus:
+    """The web tests' corpus: synthetic articles plus the hand-made ones the tests rely on."""
+    return make_corpus(data_dir, [*generate_articles(SYNTH_COUNT, seed=7), *hand_made_articles()])
 
 
 @dataclass

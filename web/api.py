@@ -7,11 +7,11 @@ import logging
 import sqlite3
 from typing import Any
 
-from flask import Blueprint, abort, current_app, jsonify, request
+from flask import Blueprint, current_app, jsonify, request
 
 from index.model import SearchError
 from web import ArchiveUnavailable, get_archive, get_searcher
-from web.articles import article_json, is_article_id
+from web.articles import archived_or_404, article_json
 from web.openapi import openapi_document
 from web.params import parse_search_args
 
@@ -29,11 +29,7 @@ def search() -> Any:
 
 @bp.get("/api/articles/<article_id>")
 def article(article_id: str) -> Any:
-    if not is_article_id(article_id):
-        abort(404)
-    record = get_archive().get(article_id)
-    if record is None:
-        abort(404)
+    record = archived_or_404(article_id)
     return jsonify(article_json(record, current_app.config["SHOW_PREMIUM_TEXT"]))
 
 

@@ -8,13 +8,21 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import abort
+
 from crawler.record import ARC_ID_RE, Article
 
 PREVIEW_PARAGRAPHS = 3
 
 
-def is_article_id(value: str) -> bool:
-    return bool(ARC_ID_RE.match(value))
+def archived_or_404(article_id: str) -> Article:
+    """The archived article with this id; a 404 for anything else (malformed ids included)."""
+    from web import get_archive
+
+    record = get_archive().get(article_id) if ARC_ID_RE.match(article_id) else None
+    if record is None:
+        abort(404)
+    return record
 
 
 def paragraphs(body: str) -> list[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from crawler.record import FIELDS
 from index.model import MAX_PAGE_SIZE, SORTS
 from web.params import MAX_PAGE, MAX_QUERY_CHARS
 
@@ -144,22 +145,7 @@ SCHEMAS: dict[str, Any] = {
     },
     "Article": {
         "type": "object",
-        "required": [
-            "id",
-            "url",
-            "title",
-            "standfirst",
-            "body",
-            "authors",
-            "source",
-            "section",
-            "subsection",
-            "tags",
-            "published",
-            "updated",
-            "premium",
-            "truncated",
-        ],
+        "required": [*FIELDS, "truncated"],
         "properties": {
             "id": {"type": "string", "pattern": "^[A-Z0-9]{26}$"},
             "url": {"type": "string", "format": "uri"},

@@ -5,11 +5,11 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Blueprint, abort, current_app, g, render_template, request
+from flask import Blueprint, current_app, g, render_template, request
 
 from index.model import SearchError, SearchResult
-from web import get_archive, get_searcher
-from web.articles import is_article_id, visible_paragraphs
+from web import get_searcher
+from web.articles import archived_or_404, visible_paragraphs
 from web.formatting import period_label
 from web.params import canonical_args, parse_search_args
 from web.timeline import CHART_HEIGHT, CHART_WIDTH, LABEL_SPACE, pager, timeline_bars
@@ -71,11 +71,7 @@ def search() -> Any:
 
 @bp.get("/article/<article_id>")
 def article(article_id: str) -> Any:
-    if not is_article_id(article_id):
-        abort(404)
-    record = get_archive().get(article_id)
-    if record is None:
-        abort(404)
+    record = archived_or_404(article_id)
     shown, truncated = visible_paragraphs(record, current_app.config["SHOW_PREMIUM_TEXT"])
     try:
         related = get_searcher().related(article_id, limit=5)
