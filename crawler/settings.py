@@ -21,7 +21,7 @@ HERALD_DATA_DIR = str(_config.data_dir)
 # Commit the archive every N items (and at close): a killed crawl keeps every committed batch.
 HERALD_ARCHIVE_BATCH = 50
 
-USER_AGENT = "herald-search/0.1 (+https://github.com/herald-search/herald-search; archive crawler)"
+USER_AGENT = "herald-search/0.1 (NZ Herald archive search engine; polite crawler, obeys robots.txt)"
 ROBOTSTXT_OBEY = True
 
 # Politeness: a few requests at a time, adapting to the server's latency.
