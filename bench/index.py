@@ -83,13 +83,15 @@ def query_mix(n: int, seed: int = 0) -> list[SearchRequest]:
     return [kinds[i % len(kinds)]() for i in range(n)]
 
 
-def _rss_mb() -> tuple[float, float]:
-    current = 0.0
+def _rss_mb() -> tuple[float, float, float]:
+    """Resident MB: total, anonymous (this process's own) and file-backed (mapped index
+    files: page cache shared by every worker process), from /proc/self/status."""
+    fields = {"VmRSS": 0.0, "RssAnon": 0.0, "RssFile": 0.0}
     for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            current = int(line.split()[1]) / 1024
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return current, peak
+        name = line.split(":", 1)[0]
+        if name in fields:
+            fields[name] = int(line.split()[1]) / 1024
+    return fields["VmRSS"], fields["RssAnon"], fields["RssFile"]
 
 
 def prepare_archive(path: Path, n: int) -> None:
@@ -161,8 +163,12 @@ def main(argv: list[str] | None = None) -> int:
             f"latency ms, {label}: p50 {pct(times, 50):.1f}  p95 {pct(times, 95):.1f}  "
             f"p99 {pct(times, 99):.1f}  max {max(times):.1f}"
         )
-    current, peak = _rss_mb()
-    print(f"RSS: {current:,.0f} MB (peak {peak:,.0f} MB)")
+    total, own, mapped = _rss_mb()
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        f"RSS: {total:,.0f} MB (peak {peak:,.0f} MB) = {own:,.0f} MB own "
+        f"+ {mapped:,.0f} MB mapped index/archive files (shared page cache)"
+    )
     searcher.close()
     return 0
 

@@ -31,6 +31,7 @@ from whoosh import index as whoosh_index
 from whoosh.multiproc import MpWriter, _run_subwriter
 
 from crawler.archive import Archive
+from index.phrases import common_words
 from index.schema import make_schema, to_document
 
 logger = logging.getLogger(__name__)
@@ -38,6 +39,8 @@ logger = logging.getLogger(__name__)
 CURRENT = "current"
 LOCK_NAME = "index.lock"
 META_NAME = "meta.json"
+# Pool memory per indexing process before it spills a sorted run to disk.
+LIMIT_MB = 512
 
 
 class IndexBusy(RuntimeError):
@@ -158,14 +161,16 @@ class _GuardedMpWriter(MpWriter):
 
 
 def _index_articles(archive: Archive, build_dir: Path, procs: int, bar: object | None) -> int:
-    ix = whoosh_index.create_in(build_dir, make_schema())
+    # The common words (whose pairs get indexed) from the oldest articles: a sample only
+    # decides speed, never results (index.phrases checks positions for other phrases).
+    ix = whoosh_index.create_in(build_dir, make_schema(common_words(archive)))
     if procs > 1:
         # "spawn": forking a process that has threads (a web app, a test) can deadlock.
         writer = _GuardedMpWriter(
-            ix, procs=procs, multisegment=True, limitmb=512, start_method="spawn"
+            ix, procs=procs, multisegment=True, limitmb=LIMIT_MB, start_method="spawn"
         )
     else:
-        writer = ix.writer(limitmb=512)
+        writer = ix.writer(limitmb=LIMIT_MB)
     count = 0
     try:
         for article in archive:

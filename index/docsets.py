@@ -3,8 +3,9 @@
 Counting every match (exact totals and facets) is where Whoosh spends its time: its
 matchers step through postings one document at a time in Python. Here term postings are
 read a block at a time (index.ranking.PostingsCache) and AND / OR / NOT are numpy set
-operations; anything else (phrases, etc.) falls back to Whoosh's own matcher. Deleted
-documents may be included: callers mask them out with the live-document array.
+operations; phrases are index.phrases' job; anything else falls back to Whoosh's own
+matcher. Deleted documents may be included: callers mask them out with the live-document
+array.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import numpy as np
 from whoosh import query as wq
 from whoosh.searching import Searcher as WhooshSearcher
 
+from index.phrases import phrase_docs
 from index.ranking import PostingsCache
 
 _EMPTY = np.zeros(0, np.int64)
@@ -37,13 +39,14 @@ def query_docs(searcher: WhooshSearcher, q: wq.Query, cache: PostingsCache) -> n
     if isinstance(q, wq.And):
         positive = [s for s in q.subqueries if not isinstance(s, wq.Not)]
         negative = [s.query for s in q.subqueries if isinstance(s, wq.Not)]
-        if not positive:
-            return np.fromiter(searcher.docs_for_query(q), np.int64)
-        # Smallest sets first keeps the intersections cheap.
-        sets = sorted((query_docs(searcher, s, cache) for s in positive), key=len)
-        docs = sets[0]
-        for other in sets[1:]:
-            docs = np.intersect1d(docs, other, assume_unique=True)
+        if positive:
+            # Smallest sets first keeps the intersections cheap.
+            sets = sorted((query_docs(searcher, s, cache) for s in positive), key=len)
+            docs = sets[0]
+            for other in sets[1:]:
+                docs = np.intersect1d(docs, other, assume_unique=True)
+        else:
+            docs = _all_docs(searcher)
         for neg in negative:
             docs = np.setdiff1d(docs, query_docs(searcher, neg, cache), assume_unique=True)
         return docs
@@ -51,8 +54,7 @@ def query_docs(searcher: WhooshSearcher, q: wq.Query, cache: PostingsCache) -> n
         parts = [query_docs(searcher, s, cache) for s in q.subqueries]
         return np.unique(np.concatenate(parts)) if parts else _EMPTY
     if isinstance(q, wq.Phrase):
-        key = ("phrase", q.fieldname, tuple(q.words), q.slop)
-        return cache.remember(key, lambda: (_whoosh_docs(searcher, q), _EMPTY))[0]
+        return phrase_docs(searcher, q, cache)
     return _whoosh_docs(searcher, q)
 
 

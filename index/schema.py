@@ -7,10 +7,16 @@ three); `title` and `standfirst` are indexed again on their own so they can be q
 facets and date sorting read: raw section/subsection/source labels, premium, the UTC
 publication time and the New Zealand calendar day. `spell` holds the folded, unstemmed
 words of titles and standfirsts: the dictionary of "did you mean".
+
+Phrases: checking word positions for every document holding two common words was the
+slowest query of all, so `pairs` indexes each pair of consecutive common words (the build
+picks the common words; the set travels inside the stored schema), without frequencies:
+see index.phrases.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from zoneinfo import ZoneInfo
 
@@ -18,10 +24,11 @@ from whoosh.columns import NumericColumn, RefBytesColumn
 from whoosh.fields import COLUMN, ID, KEYWORD, TEXT, Schema
 
 from crawler.record import Article, parse_utc
-from index.analysis import name_analyzer, text_analyzer, value_key
+from index.analysis import name_analyzer, pair_analyzer, text_analyzer, value_key
 
 NZ = ZoneInfo("Pacific/Auckland")
 CONTENT = "content"
+PAIRS = "pairs"
 # What a person may type before a colon, and the field it searches.
 QUERY_FIELDS = {
     "title": "title",
@@ -37,12 +44,15 @@ TITLE_BOOST = 3.0
 STANDFIRST_BOOST = 1.5
 
 
-def make_schema() -> Schema:
+def make_schema(common: Iterable[str] = ()) -> Schema:
+    """The schema; `common` words (analysed) get their consecutive pairs indexed."""
     text = text_analyzer()
     names = name_analyzer()
     return Schema(
         id=ID(stored=True, unique=True),
         content=TEXT(analyzer=text, phrase=True),
+        # ID's format records only which documents hold a term: all a pair lookup needs.
+        pairs=ID(analyzer=pair_analyzer(common)),
         title=TEXT(analyzer=text, phrase=True, field_boost=TITLE_BOOST),
         standfirst=TEXT(analyzer=text, phrase=False, field_boost=STANDFIRST_BOOST),
         author=TEXT(analyzer=names, phrase=True),
@@ -74,9 +84,11 @@ def to_document(article: Article) -> dict[str, object]:
     """The index document of one archived article."""
     title, standfirst = article["title"], article["standfirst"]
     subsection = article["subsection"] or ""
+    content = f"{title}\n{standfirst}\n{article['body']}"
     return {
         "id": article["id"],
-        "content": f"{title}\n{standfirst}\n{article['body']}",
+        "content": content,
+        "pairs": content,
         "title": title,
         "standfirst": standfirst,
         "author": " ; ".join(article["authors"]),

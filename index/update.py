@@ -59,7 +59,9 @@ def update(archive_path: Path, index_dir: Path) -> UpdateReport:
                 writer = ix.writer(limitmb=128)
                 try:
                     for seq, article in (first, *changes):
-                        writer.update_document(**to_document(article))
+                        doc = to_document(article)
+                        # A build older than a new field (e.g. pairs) keeps its own schema.
+                        writer.update_document(**{k: v for k, v in doc.items() if k in ix.schema})
                         after, count = max(after, seq), count + 1
                 except BaseException:
                     writer.cancel()
