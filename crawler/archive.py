@@ -84,6 +84,10 @@ class ImportReport:
     rejected: list[tuple[int, str]] = field(default_factory=list)
 
 
+class ArchiveError(Exception):
+    """The file is not a readable herald archive."""
+
+
 class Archive:
     """The SQLite archive of article records. One writer at a time; readers never block."""
 
@@ -95,6 +99,7 @@ class Archive:
             self._db = sqlite3.connect(
                 f"file:{self.path}?mode=ro", uri=True, check_same_thread=False
             )
+            self._check_readable()
         else:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(self.path, check_same_thread=False)
@@ -102,6 +107,18 @@ class Archive:
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.executescript(_SCHEMA)
         self._db.execute("PRAGMA busy_timeout=10000")
+
+    def _check_readable(self) -> None:
+        try:
+            found = self._db.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'articles'"
+            ).fetchone()
+        except sqlite3.DatabaseError as exc:
+            self._db.close()
+            raise ArchiveError(f"{self.path} is not a readable archive: {exc}") from exc
+        if found is None:
+            self._db.close()
+            raise ArchiveError(f"{self.path} holds no articles table: not a herald archive")
 
     def close(self) -> None:
         self._db.close()

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 from whoosh import index as whoosh_index
 
-from crawler.archive import Archive
+from crawler.archive import Archive, ArchiveError
 from crawler.config import load_config
 from index.build import current_build, dir_bytes, read_meta
 from index.facets import Columns
@@ -78,7 +78,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print JSON")
     args = parser.parse_args(argv)
     config = load_config()
-    stats = collect(config.archive_path, config.index_dir)
+    try:
+        stats = collect(config.archive_path, config.index_dir)
+    except ArchiveError as exc:
+        print(f"index.stats: {exc}", file=sys.stderr)  # noqa: T201
+        return 2
     if stats is None:
         print(f"index.stats: no index at {config.index_dir}", file=sys.stderr)  # noqa: T201
         return 2

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
-from crawler.archive import Archive
+from crawler.archive import Archive, ArchiveError
 from crawler.config import load_config
 from index.build import IndexBusy, current_build, index_lock, read_meta, write_meta
 from index.schema import to_document
@@ -91,7 +91,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     config = load_config()
     try:
         report = update(config.archive_path, config.index_dir)
-    except (IndexBusy, NoIndex) as exc:
+    except (IndexBusy, NoIndex, ArchiveError) as exc:
         print(f"index.update: {exc}", file=sys.stderr)  # noqa: T201 - CLI output
         return 2
     print(f"updated {report.articles} articles (watermark {report.watermark_after})")  # noqa: T201

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bench.synth import generate_articles
-from crawler.archive import Archive
+from crawler.archive import Archive, ArchiveError
 from crawler.record import Article
 
 REPO = Path(__file__).resolve().parents[1]
@@ -147,3 +147,28 @@ def test_cli_export_round_trips_through_import(tmp_path: Path, articles: list[Ar
     assert dump.read_text("utf-8") == exported.stdout
     assert _cli(["import", str(dump)], tmp_path / "b").returncode == 0
     assert _cli(["export"], tmp_path / "b").stdout == exported.stdout
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [(b"not a database at all" * 200, "not a readable archive"), (None, "no articles table")],
+)
+def test_a_file_that_is_not_an_archive_is_refused_with_a_message(tmp_path, content, message):
+    path = tmp_path / "archive.sqlite3"
+    if content is None:
+        db = sqlite3.connect(path)
+        db.execute("CREATE TABLE other (x)")
+        db.commit()
+        db.close()
+    else:
+        path.write_bytes(content)
+    with pytest.raises(ArchiveError, match=message):
+        Archive(path, readonly=True)
+    rebuild = subprocess.run(
+        [sys.executable, "-m", "index.rebuild", "--quiet"],
+        cwd=REPO, env={**os.environ, "HERALD_DATA_DIR": str(tmp_path)},
+        capture_output=True, text=True, timeout=60, check=False,
+    )
+    assert rebuild.returncode == 2
+    assert message in rebuild.stderr
+    assert "Traceback" not in rebuild.stderr

@@ -17,7 +17,7 @@ from typing import Any
 from flask import Flask, g, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from crawler.archive import Archive
+from crawler.archive import Archive, ArchiveError
 from crawler.config import load_config
 from index.model import IndexUnavailable, InvalidRequest
 from web import formatting
@@ -96,7 +96,7 @@ def get_archive() -> Archive:
 
         try:
             g.archive = Archive(current_app.config["ARCHIVE_PATH"], readonly=True)
-        except (FileNotFoundError, OSError) as exc:
+        except (FileNotFoundError, OSError, ArchiveError) as exc:
             raise ArchiveUnavailable(str(exc)) from exc
     return g.archive
 
@@ -143,6 +143,7 @@ def _register_error_handlers(app: Flask) -> None:
         )
 
     @app.errorhandler(ArchiveUnavailable)
+    @app.errorhandler(ArchiveError)
     def no_archive(exc: Exception) -> Any:
         logger.warning("archive unavailable: %s", exc)
         return _error(
