@@ -225,8 +225,6 @@ def rebuild(
         keep = {build_dir.name} | ({previous.name} if previous else set())
         _remove_old_builds(index_dir, keep)
         report = BuildReport(count, seconds, dir_bytes(build_dir), build_dir, watermark)
-        logger.info(
-            "indexed %d articles in %.1f s (%.0f/s), %.0f bytes/article; live index is now %s",
-            count, seconds, report.rate, report.index_bytes / max(1, count), build_dir,
-        )
+        # The CLI prints its own summary; library callers can turn this on.
+        logger.debug("indexed %d articles in %.1f s (%.0f/s)", count, seconds, report.rate)
         return report

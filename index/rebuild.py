@@ -45,12 +45,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             done = update(config.archive_path, config.index_dir)
             print(f"updated {done.articles} articles (watermark {done.watermark_after})")  # noqa: T201
             return 0
-        rebuild(
+        report = rebuild(
             config.archive_path, config.index_dir, procs=max(1, args.procs), progress=not args.quiet
         )
     except (IndexBusy, NoIndex, ArchiveError) as exc:
         print(f"index.rebuild: {exc}", file=sys.stderr)  # noqa: T201 - CLI output
         return 2
+    print(  # noqa: T201 - the CLI's summary
+        f"indexed {report.articles} articles in {report.seconds:.1f} s "
+        f"({report.rate:.0f}/s), {report.index_bytes / max(1, report.articles):.0f} bytes/article"
+        f" → {report.build_dir}"
+    )
     return 0
 
 
