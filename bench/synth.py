@@ -19,9 +19,8 @@ import unicodedata
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
+from crawler.config import REAL_ORIGIN
 from crawler.record import Article
-
-BASE = "https://www.nzherald.co.nz"
 
 
 def _split(text: str) -> list[str]:
@@ -292,7 +291,7 @@ def _article(pool: _Pool, rnd: random.Random) -> Article:
     updated = published + timedelta(minutes=rnd.randrange(600)) if rnd.random() < 0.3 else published
     return Article(
         id=article_id,
-        url=f"{BASE}/{path}/{article_id}/",
+        url=f"{REAL_ORIGIN}/{path}/{article_id}/",
         title=title,
         standfirst=mixed[-1 - rnd.randrange(16000)],
         body="\n\n".join(paragraphs),

@@ -10,8 +10,11 @@ import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any, TypedDict
+from zoneinfo import ZoneInfo
 
 ARC_ID_RE = re.compile(r"^[A-Z0-9]{26}$")
+# Stored dates are UTC; people read and search by New Zealand calendar days.
+NZ_TZ = ZoneInfo("Pacific/Auckland")
 
 FIELDS: tuple[str, ...] = (
     "id",

@@ -18,15 +18,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from zoneinfo import ZoneInfo
 
 from whoosh.columns import NumericColumn, RefBytesColumn
 from whoosh.fields import COLUMN, ID, KEYWORD, TEXT, Schema
 
-from crawler.record import Article, parse_utc
+from crawler.record import NZ_TZ, Article, parse_utc
 from index.analysis import name_analyzer, pair_analyzer, text_analyzer, value_key
 
-NZ = ZoneInfo("Pacific/Auckland")
 CONTENT = "content"
 PAIRS = "pairs"
 # What a person may type before a colon, and the field it searches.
@@ -73,7 +71,7 @@ def make_schema(common: Iterable[str] = ()) -> Schema:
 
 def nz_day(published: str) -> date:
     """The New Zealand calendar day of a UTC timestamp (2022-10-10T23:30Z → 2022-10-11)."""
-    return parse_utc(published).astimezone(NZ).date()
+    return parse_utc(published).astimezone(NZ_TZ).date()
 
 
 def epoch_seconds(published: str) -> int:

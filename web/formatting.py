@@ -7,13 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from flask import Flask, g, url_for
 
-from crawler.record import parse_utc
+from crawler.record import NZ_TZ, parse_utc
 
-NZ = ZoneInfo("Pacific/Auckland")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _LONG_MONTHS = (
     "January",
@@ -35,7 +33,7 @@ _DEPENDENTS = {"section": ("subsection",), "year": ("month", "day"), "month": ("
 
 def nz_time(value: str) -> datetime:
     """An ISO 8601 UTC timestamp as an aware datetime in New Zealand time."""
-    return parse_utc(value).astimezone(NZ)
+    return parse_utc(value).astimezone(NZ_TZ)
 
 
 def nz_datetime(value: str) -> str:

@@ -6,14 +6,11 @@ import re
 import unicodedata
 from datetime import datetime
 from urllib.parse import urljoin, urlsplit, urlunsplit
-from zoneinfo import ZoneInfo
 
 from w3lib.html import remove_comments, remove_tags, replace_entities
 
-from crawler.record import parse_utc, to_utc_iso
-
-SITE_ORIGIN = "https://www.nzherald.co.nz"
-NZ_TZ = ZoneInfo("Pacific/Auckland")
+from crawler.config import REAL_ORIGIN as SITE_ORIGIN
+from crawler.record import NZ_TZ, parse_utc, to_utc_iso
 
 # Tags that separate words even though they carry no text (a <br> inside a paragraph).
 _BREAK_TAGS = re.compile(r"<(?:br|/?p|/?div|/?li|/?h[1-6])\b[^>]*>", re.IGNORECASE)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from crawler.config import REAL_ORIGIN
 from crawler.record import Article
 from tests.sample_site import render_parts as parts
 from tests.sample_site.render_parts import esc, script_json
@@ -64,7 +65,7 @@ def chunks(items: list[str], size: int = 2) -> list[str]:
 
 def _relative(url: str) -> str:
     # The site publishes canonicalUrl as a path on its own origin.
-    return url[len(parts.SITE_ORIGIN) :] if url.startswith(parts.SITE_ORIGIN + "/") else url
+    return url[len(REAL_ORIGIN) :] if url.startswith(REAL_ORIGIN + "/") else url
 
 
 def _ans_element(kind: str, content: Any) -> dict[str, Any]:

@@ -9,12 +9,9 @@ from __future__ import annotations
 import json
 from html import escape
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from crawler.record import parse_utc
+from crawler.record import NZ_TZ, parse_utc
 
-NZ_TZ = ZoneInfo("Pacific/Auckland")
-SITE_ORIGIN = "https://www.nzherald.co.nz"
 NAV_SECTIONS = (
     "New Zealand",
     "World",

@@ -21,11 +21,11 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from crawler.config import REAL_ORIGIN
 from crawler.record import FIELDS, Article, InvalidRecord, validate
 from crawler.urls import is_article_url
 from tests.sample_site.render import LAYOUTS, render_article, render_non_article
 
-REAL_ORIGIN = "https://www.nzherald.co.nz"
 FIXTURE_PAGES = Path(__file__).resolve().parents[1] / "fixtures" / "pages"
 FIXTURE_DAY = "2023-06-01T00:00:00Z"  # sitemap day of fixture pages that carry no record
 LEGACY_PATH = "/nz/news/article.cfm?c_id=1&objectid=12314559"
