@@ -49,8 +49,8 @@ def suggest(text: str, reader: IndexReader) -> str | None:
     def repl(match: re.Match[str]) -> str:
         nonlocal changed
         word = match.group(1)
-        if word in _OPERATORS:
-            return word
+        if word in _OPERATORS or match.string.startswith(":", match.end()):
+            return word  # an operator or a field name (title:…), not a word to correct
         fixed = _correct(word, reader)
         if fixed is None:
             return word

@@ -213,6 +213,11 @@ def test_did_you_mean(corpus) -> None:
     searcher, _ = corpus
     assert searcher.search(SearchRequest(q="zorblatt running")).suggestion == "zorblat running"
     assert searcher.search(SearchRequest(q="zorblat running")).suggestion is None
+    # Field names are syntax, not misspelt words ("title:" once became "time:").
+    assert searcher.search(SearchRequest(q="title:zorblat")).suggestion is None
+    assert searcher.search(SearchRequest(q="tag:zorblat zorblatt")).suggestion == (
+        "tag:zorblat zorblat"
+    )
 
 
 def test_relevance_ranks_title_matches_first(corpus) -> None:
