@@ -23,8 +23,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench.synth import generate_articles
-from crawler.archive import Archive
+from bench.synth import synthetic_archive
 from index.build import rebuild
 from index.model import SearchRequest
 from index.search import Searcher
@@ -95,17 +94,9 @@ def _rss_mb() -> tuple[float, float, float]:
 
 
 def prepare_archive(path: Path, n: int) -> None:
-    if path.exists():
-        return
-    tmp = path.with_suffix(".partial")
-    tmp.unlink(missing_ok=True)
     started = time.monotonic()
-    articles = generate_articles(n)
-    with Archive(tmp) as archive:
-        while batch := [a for _, a in zip(range(5000), articles, strict=False)]:
-            archive.upsert_many(batch)
-    tmp.rename(path)
-    print(f"archive: {n:,} synthetic articles in {time.monotonic() - started:.1f} s")
+    if synthetic_archive(path, n):
+        print(f"archive: {n:,} synthetic articles in {time.monotonic() - started:.1f} s")
 
 
 def pct(values: list[float], q: float) -> float:

@@ -25,8 +25,7 @@ import urllib.request
 from collections import defaultdict
 from pathlib import Path
 
-from bench.synth import generate_articles
-from crawler.archive import Archive
+from bench.synth import synthetic_archive
 from index.build import current_build, rebuild
 
 REPO = Path(__file__).resolve().parents[1]
@@ -58,14 +57,9 @@ FILTERS = [
 def prepare(data_dir: Path, n: int) -> None:
     """Make sure `data_dir` holds an N-article archive and a built index."""
     archive_path, index_dir = data_dir / "archive.sqlite3", data_dir / "index"
-    with Archive(archive_path) as archive:
-        have = archive.count()
-        if have != n:
-            print(f"generating {n:,} synthetic articles into {archive_path} …", flush=True)
-            articles = generate_articles(n, seed=0)
-            while batch := list(itertools.islice(articles, 5000)):
-                archive.upsert_many(batch)
-    if have != n or current_build(index_dir) is None:
+    print(f"checking {n:,} synthetic articles in {archive_path} …", flush=True)
+    generated = synthetic_archive(archive_path, n)
+    if generated or current_build(index_dir) is None:
         print("building the index …", flush=True)
         report = rebuild(archive_path, index_dir, procs=2, progress=True)
         print(f"indexed {report.articles:,} articles at {report.rate:,.0f}/s", flush=True)

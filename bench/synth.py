@@ -18,7 +18,9 @@ import sys
 import unicodedata
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
+from crawler.archive import Archive, ArchiveError
 from crawler.config import REAL_ORIGIN
 from crawler.record import Article
 
@@ -315,6 +317,31 @@ def generate_articles(n: int, seed: int = 0) -> Iterator[Article]:
     rnd = random.Random(f"articles-{seed}")
     for _ in range(n):
         yield _article(pool, rnd)
+
+
+def synthetic_archive(path: Path, n: int, seed: int = 0) -> bool:
+    """Make `path` an archive of the first `n` synthetic articles; False if it already was one.
+
+    Written beside the target and renamed into place, so an interrupted run leaves no
+    half-filled archive for the next benchmark to trust.
+    """
+    if path.exists():
+        try:
+            with Archive(path, readonly=True) as archive:
+                if archive.count() == n:
+                    return False
+        except ArchiveError:
+            pass  # not an archive: replaced below
+    partial = path.with_name(path.name + ".partial")
+    for stale in (partial, path):
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{stale}{suffix}").unlink(missing_ok=True)
+    articles = generate_articles(n, seed=seed)
+    with Archive(partial) as archive:
+        while batch := list(itertools.islice(articles, 5000)):
+            archive.upsert_many(batch)
+    partial.rename(path)
+    return True
 
 
 def main(argv: list[str] | None = None) -> int:

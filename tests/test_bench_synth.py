@@ -8,7 +8,8 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from bench.synth import generate_articles
+from bench.synth import generate_articles, synthetic_archive
+from crawler.archive import Archive
 from crawler.record import validate
 from index.schema import nz_day
 
@@ -52,3 +53,15 @@ def test_cli_writes_json_lines() -> None:
     )
     records = [json.loads(line) for line in out.stdout.splitlines()]
     assert records == list(generate_articles(25, seed=2))
+
+
+def test_synthetic_archive_is_made_once_and_remade_when_the_size_differs(tmp_path) -> None:
+    path = tmp_path / "archive.sqlite3"
+    assert synthetic_archive(path, 30) is True
+    assert synthetic_archive(path, 30) is False  # the benchmark reuses it
+    assert synthetic_archive(path, 12) is True
+    with Archive(path, readonly=True) as archive:
+        assert [a["id"] for a in archive] == [
+            a["id"] for a in sorted(generate_articles(12), key=lambda a: (a["published"], a["id"]))
+        ]
+    assert not list(tmp_path.glob("*.partial*"))

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from bench.synth import generate_articles
 from crawler.archive import Archive
+from crawler.config import REAL_ORIGIN, Config
 from crawler.record import Article, validate
 from index.build import rebuild
 
@@ -94,20 +95,25 @@ class Corpus:
     articles: dict[str, Article]
 
     @property
+    def config(self) -> Config:
+        return Config(self.data_dir, REAL_ORIGIN)
+
+    @property
     def archive_path(self) -> Path:
-        return self.data_dir / "archive.sqlite3"
+        return self.config.archive_path
 
     @property
     def index_dir(self) -> Path:
-        return self.data_dir / "index"
+        return self.config.index_dir
 
 
 def make_corpus(data_dir: Path, articles: list[Article]) -> Corpus:
     """Archive `articles` under `data_dir` and build the real index beside it."""
-    with Archive(data_dir / "archive.sqlite3") as archive:
+    corpus = Corpus(data_dir, {a["id"]: a for a in articles})
+    with Archive(corpus.archive_path) as archive:
         archive.upsert_many(articles)
-    rebuild(data_dir / "archive.sqlite3", data_dir / "index", procs=1)
-    return Corpus(data_dir, {a["id"]: a for a in articles})
+    rebuild(corpus.archive_path, corpus.index_dir, procs=1)
+    return corpus
 
 
 def standard_corpus(data_dir: Path) -> Corpus:

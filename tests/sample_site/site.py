@@ -24,7 +24,12 @@ from urllib.parse import urlsplit
 from crawler.config import REAL_ORIGIN
 from crawler.record import FIELDS, Article, InvalidRecord, validate
 from crawler.urls import is_article_url
-from tests.sample_site.render import LAYOUTS, render_article, render_non_article
+from tests.sample_site.render import (
+    LAYOUTS,
+    expected_record,
+    render_article,
+    render_non_article,
+)
 
 FIXTURE_PAGES = Path(__file__).resolve().parents[1] / "fixtures" / "pages"
 FIXTURE_DAY = "2023-06-01T00:00:00Z"  # sitemap day of fixture pages that carry no record
@@ -38,18 +43,6 @@ NON_ARTICLE_PAGES = {
     "/gallery/nz/photos-of-the-week/GA11ERYPAGE000000000000001/": ("gallery", "Photos"),
     "/topic/rugby-world-cup/": ("tag", "Rugby World Cup"),
 }
-
-
-def carried(article: Article, layout: str) -> Article:
-    """The record a page of `layout` can carry (see render.py): meta-dom shows the time to the
-    minute and no modified time; viva credits staff copy to "Viva"."""
-    record = dict(article)
-    if layout == "meta-dom":
-        record["published"] = record["published"][:16] + ":00Z"
-        record["updated"] = record["published"]
-    if layout == "viva" and record["source"] == "NZ Herald":
-        record["source"] = "Viva"
-    return Article(**record)
 
 
 def path_of(url: str) -> str:
@@ -107,7 +100,7 @@ class Site:
         with self.lock:
             page = self.page_for(article_id)
             page.article = Article(**{**page.article, "body": body, "updated": updated})
-            page.expected = carried(page.article, page.layout)
+            page.expected = expected_record(page.article, page.layout)
             return page.expected
 
     def expected_records(self) -> dict[str, Article]:
@@ -155,7 +148,7 @@ def standard_site(articles: Iterable[Article], *, fixtures: bool = True) -> Site
     for n, article in enumerate(articles):
         layout = LAYOUTS[n % len(LAYOUTS)]
         pages.append(site.add(SitePage(
-            article=article, layout=layout, expected=carried(article, layout),
+            article=article, layout=layout, expected=expected_record(article, layout),
             sitemap=2 if n % 4 == 3 else 1, listed_on_real_origin=n % 3 == 0,
         )))
     if fixtures:
