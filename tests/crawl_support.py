@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from bench.synth import generate_articles
-from crawler.archive import Archive
+from crawler.archive import Archive, ArchiveError
 from crawler.record import Article
 from tests.sample_site.server import SampleServer
 from tests.sample_site.site import Site, standard_site
@@ -77,9 +77,11 @@ def wait_for_articles(data_dir: Path, n: int, process: subprocess.Popen, limit: 
         try:
             if len(archived(data_dir)) >= n:
                 return
-        except (FileNotFoundError, sqlite3.OperationalError):
+        except (FileNotFoundError, sqlite3.OperationalError, ArchiveError):
             pass  # the crawl has not created the archive (or its table) yet
         time.sleep(0.1)
+    process.kill()  # leave no crawl running behind a failed test
+    process.wait(timeout=10)
     pytest.fail("the crawl archived nothing in time (or ended early)")
 
 
