@@ -49,6 +49,8 @@ CREATE INDEX IF NOT EXISTS articles_published ON articles (published);
 """
 
 _COLUMNS = ", ".join(FIELDS)
+# Where an article sits in oldest-first order: (published, id).
+OrderKey = tuple[str, str]
 _JSON_FIELDS = ("authors", "tags")
 
 
@@ -176,9 +178,7 @@ class Archive:
         for start in range(0, len(ids), 500):
             chunk = list(ids[start : start + 500])
             marks = ", ".join("?" for _ in chunk)
-            rows = self._db.execute(
-                f"SELECT {_COLUMNS} FROM articles WHERE id IN ({marks})", chunk
-            )
+            rows = self._db.execute(f"SELECT {_COLUMNS} FROM articles WHERE id IN ({marks})", chunk)
             for row in rows:
                 found[row[0]] = _from_row(row)
         return found
@@ -210,9 +210,34 @@ class Archive:
 
     def __iter__(self) -> Iterator[Article]:
         """Every article, oldest first."""
-        rows = self._db.execute(f"SELECT {_COLUMNS} FROM articles ORDER BY published, id")
+        return self.articles()
+
+    def articles(
+        self, start: OrderKey | None = None, stop: OrderKey | None = None
+    ) -> Iterator[Article]:
+        """Articles oldest first, from the one at order key `start` up to (not including)
+        the one at `stop` (see `key_at`); None is the open end."""
+        where, args = [], []
+        if start is not None:
+            where.append("(published, id) >= (?, ?)")
+            args.extend(start)
+        if stop is not None:
+            where.append("(published, id) < (?, ?)")
+            args.extend(stop)
+        clause = f"WHERE {' AND '.join(where)} " if where else ""
+        rows = self._db.execute(
+            f"SELECT {_COLUMNS} FROM articles {clause}ORDER BY published, id", args
+        )
         for row in rows:
             yield _from_row(row)
+
+    def key_at(self, offset: int) -> OrderKey | None:
+        """The order key (published, id) of the offset-th article oldest first, or None."""
+        row = self._db.execute(
+            "SELECT published, id FROM articles ORDER BY published, id LIMIT 1 OFFSET ?",
+            (offset,),
+        ).fetchone()
+        return (row[0], row[1]) if row else None
 
     # -- JSON Lines ----------------------------------------------------------------------
 
@@ -272,7 +297,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             c = report.counts
             logger.info(
                 "imported into %s: %d new, %d changed, %d unchanged, %d rejected",
-                config.archive_path, c.inserted, c.updated, c.unchanged, len(report.rejected),
+                config.archive_path,
+                c.inserted,
+                c.updated,
+                c.unchanged,
+                len(report.rejected),
             )
             for lineno, reason in report.rejected:
                 logger.warning("line %d rejected: %s", lineno, reason)

@@ -193,6 +193,28 @@ class FastAnalyzer(Analyzer):
         return _words(value, items[1].term, token, keeporiginal, start_pos, start_char)
 
 
+def term_positions(analyzer: Analyzer, value: object) -> dict[str, list[int]] | None:
+    """{term: positions} of `value` exactly as `analyzer(value, positions=True)` gives them,
+    in one loop without Token objects; None when `analyzer` has no such fast path."""
+    items = getattr(getattr(analyzer, "chain", None), "items", ())
+    if not isinstance(analyzer, FastAnalyzer) or len(items) != 2 or not isinstance(value, str):
+        return None
+    term = items[1].term
+    found: dict[str, list[int]] = {}
+    pos = -1
+    for raw_pos, raw in enumerate(_WORD_RE.findall(value)):
+        text = term(raw)
+        if not text:
+            continue
+        pos = raw_pos if pos < 0 else pos + 1  # as _words renumbers around stop words
+        seen = found.get(text)
+        if seen is None:
+            found[text] = [pos]
+        else:
+            seen.append(pos)
+    return found
+
+
 def _words(
     value: str, term: Callable[[str], str], t: Token, keep: bool, start_pos: int, start_char: int
 ) -> Iterator[Token]:

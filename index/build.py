@@ -17,20 +17,25 @@ from __future__ import annotations
 import fcntl
 import json
 import logging
+import multiprocessing
 import os
 import shutil
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from itertools import pairwise
 from pathlib import Path
+from typing import Any
 
 from whoosh import index as whoosh_index
-from whoosh.multiproc import MpWriter, _run_subwriter
+from whoosh.index import TOC
 
-from crawler.archive import Archive
+from crawler.archive import Archive, OrderKey
+from index.bulk import BulkSegmentWriter, open_for_writing
 from index.phrases import common_words
 from index.schema import make_schema, to_document
 
@@ -39,8 +44,11 @@ logger = logging.getLogger(__name__)
 CURRENT = "current"
 LOCK_NAME = "index.lock"
 META_NAME = "meta.json"
-# Pool memory per indexing process before it spills a sorted run to disk.
-LIMIT_MB = 512
+# Postings an indexing process holds in memory (~12 bytes each) before it writes a segment.
+SEGMENT_POSTINGS = 30_000_000
+# Below this many articles one process indexes: starting another costs more than it saves.
+PARALLEL_MIN = 5000
+PROGRESS_EVERY = 500
 
 
 class IndexBusy(RuntimeError):
@@ -126,12 +134,65 @@ def _remove_old_builds(index_dir: Path, keep: set[str]) -> None:
             logger.info("removed old build %s", path.name)
 
 
-def _run_guarded_subwriter(parent_pid: int, *args: object) -> None:
-    """A Whoosh sub-writer that exits when its parent dies (e.g. a SIGKILLed rebuild).
+def _slices(archive: Archive, count: int, procs: int) -> list[tuple[OrderKey | None, ...]]:
+    """Consecutive (start, stop) order-key ranges of about count/procs articles each."""
+    if procs <= 1 or count < PARALLEL_MIN:
+        return [(None, None)]
+    keys = [archive.key_at(count * k // procs) for k in range(1, procs)]
+    return list(pairwise([None, *keys, None]))
 
-    Whoosh's sub-writers block on their job queue forever once the parent is gone; this
-    watchdog stops them from lingering as orphans.
+
+def index_slice(
+    build_dir: Path,
+    archive_path: Path,
+    start: OrderKey | None,
+    stop: OrderKey | None,
+    segment_postings: int = SEGMENT_POSTINGS,
+    progress: Callable[[int], object] | None = None,
+) -> list[Any]:
+    """Index the archive's articles from `start` to `stop` into new segments of the index
+    in `build_dir` (not yet in its table of contents); the segments, in article order.
+
+    A segment is written whenever `segment_postings` postings are held in memory.
+    `progress(n)` is called as every n more articles are indexed.
     """
+    ix = open_for_writing(build_dir)
+    segments = []
+    writer = BulkSegmentWriter(ix, _lk=False)
+    pending = 0
+    try:
+        with Archive(archive_path, readonly=True) as archive:
+            for article in archive.articles(start, stop):
+                writer.add_document(**to_document(article))
+                if writer.postings_held >= segment_postings:
+                    segments.append(writer.finish())
+                    writer = BulkSegmentWriter(ix, _lk=False)
+                pending += 1
+                if progress is not None and pending == PROGRESS_EVERY:
+                    progress(pending)
+                    pending = 0
+        last = writer.finish()
+    except BaseException:
+        if not writer.is_closed:
+            writer.cancel()
+        raise
+    finally:
+        ix.storage.remove_temp()
+    if progress is not None and pending:
+        progress(pending)
+    ix.close()
+    return [*segments, last] if last is not None else segments
+
+
+# In an indexing process: the parent's shared count of indexed articles.
+_done: Any = None
+
+
+def _init_worker(parent_pid: int, done: Any) -> None:
+    """Share the progress counter, and exit when the parent dies (e.g. a SIGKILLed
+    rebuild) instead of indexing on as an orphan."""
+    global _done
+    _done = done
 
     def watch() -> None:
         while os.getppid() == parent_pid:
@@ -139,53 +200,58 @@ def _run_guarded_subwriter(parent_pid: int, *args: object) -> None:
         os._exit(1)
 
     threading.Thread(target=watch, daemon=True).start()
-    _run_subwriter(*args)
 
 
-class _GuardedMpWriter(MpWriter):
-    def _new_task(self) -> object:
-        args = (
-            self.storage,
-            self.indexname,
-            self.jobqueue,
-            self.resultqueue,
-            self.subargs,
-            self.multisegment,
-        )
-        task = self._mpctx.Process(
-            target=_run_guarded_subwriter, args=(os.getpid(), *args), daemon=True
-        )
-        self.tasks.append(task)
-        task.start()
-        return task
+def _count_done(n: int) -> None:
+    with _done.get_lock():
+        _done.value += n
 
 
-def _index_articles(archive: Archive, build_dir: Path, procs: int, bar: object | None) -> int:
+def _index_slice_in_worker(*args: Any) -> list[Any]:
+    return index_slice(*args, progress=_count_done)
+
+
+def _index_articles(
+    archive: Archive, archive_path: Path, build_dir: Path, procs: int, bar: Any
+) -> int:
     # The common words (whose pairs get indexed) from the oldest articles: a sample only
     # decides speed, never results (index.phrases checks positions for other phrases).
     ix = whoosh_index.create_in(build_dir, make_schema(common_words(archive)))
-    if procs > 1:
-        # "spawn": forking a process that has threads (a web app, a test) can deadlock.
-        writer = _GuardedMpWriter(
-            ix, procs=procs, multisegment=True, limitmb=LIMIT_MB, start_method="spawn"
-        )
+    slices = _slices(archive, archive.count(), procs)
+    if len(slices) == 1:
+        parts = [
+            index_slice(build_dir, archive_path, None, None, SEGMENT_POSTINGS, bar and bar.update)
+        ]
     else:
-        writer = ix.writer(limitmb=LIMIT_MB)
-    count = 0
-    try:
-        for article in archive:
-            writer.add_document(**to_document(article))
-            count += 1
-            if bar is not None and count % 500 == 0:
-                bar.update(500)  # type: ignore[attr-defined]
-    except BaseException:
-        writer.cancel()
-        raise
-    writer.commit()
-    if bar is not None:
-        bar.update(count % 500)  # type: ignore[attr-defined]
+        # "spawn": forking a process that has threads (a web app, a test) can deadlock.
+        context = multiprocessing.get_context("spawn")
+        done = context.Value("q", 0)
+        with ProcessPoolExecutor(
+            len(slices),
+            mp_context=context,
+            initializer=_init_worker,
+            initargs=(os.getpid(), done),
+        ) as pool:
+            futures = [
+                pool.submit(_index_slice_in_worker, build_dir, archive_path, a, b, SEGMENT_POSTINGS)
+                for a, b in slices
+            ]
+            shown = 0
+            while not all(f.done() for f in futures):
+                wait(futures, timeout=0.5, return_when=FIRST_EXCEPTION)
+                if any(f.done() and f.exception() for f in futures):
+                    break
+                if bar is not None and done.value > shown:
+                    bar.update(done.value - shown)
+                    shown = done.value
+            parts = [f.result() for f in futures]  # raises the first failure
+        if bar is not None:
+            bar.update(done.value - shown)
+    segments = [segment for part in parts for segment in part]
+    # The index becomes these segments in one step: a new table of contents.
+    TOC(ix.schema, segments, ix.latest_generation() + 1).write(ix.storage, ix.indexname)
     ix.close()
-    return count
+    return sum(segment.doc_count_all() for segment in segments)
 
 
 def rebuild(
@@ -207,7 +273,7 @@ def rebuild(
 
                 bar = tqdm(total=archive.count(), unit="articles", desc="indexing")
             try:
-                count = _index_articles(archive, build_dir, procs, bar)
+                count = _index_articles(archive, archive_path, build_dir, procs, bar)
             finally:
                 if bar is not None:
                     bar.close()

@@ -14,11 +14,12 @@ from collections import OrderedDict
 from collections.abc import Callable
 
 import numpy as np
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.searching import Searcher as WhooshSearcher
 from whoosh.util.numeric import byte_to_length
 
+from index.codec import ArrayLeafMatcher
 from index.schema import CONTENT, STANDFIRST_BOOST, TITLE_BOOST
 
 K1, B = 1.2, 0.75
@@ -51,7 +52,7 @@ class PostingsCache:
     """Recently read postings of one searcher generation, bounded by total postings held.
 
     Popular words recur across queries, and each query reads its words twice (matching,
-    then ranking); decoding Whoosh's pickled blocks is the expensive part. Phrase match
+    then ranking); decoding blocks is the expensive part. Phrase match
     sets (Whoosh's slowest matcher) are kept here too.
     """
 
@@ -99,41 +100,25 @@ def postings(searcher: WhooshSearcher, fieldname: str, text: str) -> tuple[np.nd
         m = reader.postings(fieldname, text)
         if isinstance(m, FilterMatcher):
             m = m.child  # deleted documents are never in the match set being ranked
-        if isinstance(m, W3LeafMatcher):
-            _read_blocks(m, offset, ids, tfs)
+        if isinstance(m, ArrayLeafMatcher):
+            while m.is_active():
+                block_ids, block_tfs = m.block_arrays()
+                block_ids += offset
+                ids.append(block_ids)
+                tfs.append(block_tfs)
+                m._next_block()  # noqa: SLF001 - whoosh3 has no public block stepping
             continue
+        # Postings of an index built before index.codec: one at a time (slow but right).
+        docs, weights = [], []
         while m.is_active():
-            ids.append(np.array([m.id() + offset], np.int64))
-            tfs.append(np.array([m.weight()], np.float32))
+            docs.append(m.id())
+            weights.append(m.weight())
             m.next()
+        ids.append(np.array(docs, np.int64) + offset)
+        tfs.append(np.array(weights, np.float32))
     if not ids:
         return np.zeros(0, np.int64), np.zeros(0, np.float32)
     return np.concatenate(ids), np.concatenate(tfs)
-
-
-def _read_blocks(
-    m: W3LeafMatcher, offset: int, ids: list[np.ndarray], tfs: list[np.ndarray]
-) -> None:
-    """Decode every block of a fresh whoosh3 matcher with numpy.
-
-    Whoosh has no public block-level API; its own per-block decoding runs a Python
-    generator over the delta-coded ids, twice as slow as the cumulative sum here. A block's
-    data is (id deltas from 0, weights: None = all 1 / one float / a tuple, values).
-    """
-    # Private whoosh3 attributes below: the block layout of the pinned whoosh3 3.54.
-    while m.is_active():
-        if m._data is None:  # noqa: SLF001
-            m._read_data()  # noqa: SLF001
-        deltas, weights, _ = m._data  # noqa: SLF001
-        n = m._blocklength  # noqa: SLF001
-        block = np.cumsum(np.array(deltas, np.int64))
-        block += offset
-        ids.append(block)
-        if weights is None or isinstance(weights, float):
-            tfs.append(np.full(n, 1.0 if weights is None else weights, np.float32))
-        else:
-            tfs.append(np.array(weights, np.float32))
-        m._next_block()  # noqa: SLF001
 
 
 class Ranker:

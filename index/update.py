@@ -23,6 +23,7 @@ from whoosh import index as whoosh_index
 from crawler.archive import Archive, ArchiveError
 from crawler.config import load_config
 from index.build import IndexBusy, current_build, index_lock, read_meta, write_meta
+from index.codec import HeraldCodec
 from index.schema import to_document
 
 logger = logging.getLogger(__name__)
@@ -56,7 +57,7 @@ def update(archive_path: Path, index_dir: Path) -> UpdateReport:
             first = next(changes, None)
             if first is not None:
                 ix = whoosh_index.open_dir(build_dir)
-                writer = ix.writer(limitmb=128)
+                writer = ix.writer(limitmb=128, codec=HeraldCodec())
                 try:
                     for seq, article in (first, *changes):
                         doc = to_document(article)

@@ -11,7 +11,9 @@ import time
 from pathlib import Path
 
 import pytest
+from whoosh import index as whoosh_index
 
+import index.build
 import index.search
 from bench.synth import generate_articles
 from crawler.archive import Archive
@@ -112,35 +114,59 @@ def test_killed_rebuild_leaves_live_index_and_next_rebuild_works(tmp_path) -> No
     rebuild(archive_path, index_dir, procs=1)
     live = current_build(index_dir)
     with Archive(archive_path) as archive:
-        archive.upsert_many(generate_articles(2500, seed=5))
+        archive.upsert_many(generate_articles(6000, seed=5))
     code = (
-        f"from index.build import rebuild; rebuild({str(archive_path)!r}, "
-        f"{str(index_dir)!r}, procs=2)"
+        "import index.build as b; b.PARALLEL_MIN = 0; "
+        f"b.rebuild({str(archive_path)!r}, {str(index_dir)!r}, procs=2)"
     )
     proc = subprocess.Popen([sys.executable, "-c", code], env=_env(tmp_path))
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and not _children(proc.pid):
-        time.sleep(0.05)  # the build samples common words before starting its sub-writers
+        time.sleep(0.05)  # the build samples common words before starting its workers
     time.sleep(1.0)  # well into indexing
     helpers = _children(proc.pid)
     assert proc.poll() is None
-    assert helpers  # the sub-writers
+    assert helpers  # the indexing processes
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     assert current_build(index_dir) == live
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline and any(_running(pid) for pid in helpers):
         time.sleep(0.1)
-    assert not any(_running(pid) for pid in helpers)  # no orphaned sub-writers linger
+    assert not any(_running(pid) for pid in helpers)  # no orphaned indexing processes
     searcher = Searcher(index_dir, archive_path)
     assert searcher.search(SearchRequest(q="zorblat")).total == 4
     report = rebuild(archive_path, index_dir, procs=1)
-    assert report.articles == 60 + 7 + 2500
+    assert report.articles == 60 + 7 + 6000
     assert searcher.search(SearchRequest()).total == report.articles
     assert sorted(p.name for p in index_dir.glob("build-*")) == sorted(
         [live.name, report.build_dir.name]
     )
     searcher.close()
+
+
+def test_parallel_build_answers_like_one_process(tmp_path, monkeypatch) -> None:
+    archive_path = tmp_path / "archive.sqlite3"
+    fill_archive(archive_path, synth=300)
+    one = rebuild(archive_path, tmp_path / "one", procs=1)
+    monkeypatch.setattr(index.build, "PARALLEL_MIN", 0)
+    monkeypatch.setattr(index.build, "SEGMENT_POSTINGS", 20_000)  # several segments each
+    many = rebuild(archive_path, tmp_path / "many", procs=2)
+    assert many.articles == one.articles == 307
+    segments = whoosh_index.open_dir(many.build_dir).reader().leaf_readers()
+    assert len(segments) > 2
+    first, second = (
+        Searcher(tmp_path / "one", archive_path),
+        Searcher(tmp_path / "many", archive_path),
+    )
+    assert _answers(second) == _answers(first)
+    for q in ("police", "title:zorblat", "rugby court"):
+        a = first.search(SearchRequest(q=q, page_size=50))
+        b = second.search(SearchRequest(q=q, page_size=50))
+        assert [h.id for h in b.hits] == [h.id for h in a.hits]  # same relevance ranking
+        assert b.facets == a.facets
+    first.close()
+    second.close()
 
 
 def test_second_concurrent_rebuild_exits_non_zero(tmp_path) -> None:

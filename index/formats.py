@@ -1,0 +1,77 @@
+"""Posting formats of the text fields: Whoosh's, with a faster path and leaner positions.
+
+Whoosh's `Positions` stores each posting's word positions as a 4-byte count plus a pickled
+list (~14 bytes for one position) and builds them token by token. `PackedPositions` stores
+them as one width byte plus 2-byte (or 4-byte) absolute positions, and both formats take
+their words from `index.analysis.term_positions` (one loop, no Token objects) when the
+field's analyzer offers it, which is every text field here. Results are identical to
+Whoosh's own formats; only the bytes and the time differ.
+"""
+
+from __future__ import annotations
+
+import sys
+from array import array
+from collections.abc import Iterator
+from typing import Any
+
+from whoosh.formats import Frequency, Positions
+from whoosh.system import pack_uint
+
+from index.analysis import term_positions
+
+_SWAP = sys.byteorder != "little"  # stored little-endian
+
+
+def _plain(kwargs: dict[str, Any]) -> bool:
+    """Whether word_values was asked for the plain indexing call the fast path covers."""
+    return set(kwargs) <= {"mode"}
+
+
+class PackedPositions(Positions):
+    """Word positions as a width byte (2 or 4) and little-endian unsigned ints."""
+
+    def word_values(
+        self, value: Any, analyzer: Any, **kwargs: Any
+    ) -> Iterator[tuple[str, int, float, bytes]]:
+        found = term_positions(analyzer, value) if _plain(kwargs) else None
+        if found is None:
+            yield from super().word_values(value, analyzer, **kwargs)
+            return
+        boost = self.field_boost
+        encode = self.encode
+        for word, poslist in found.items():
+            yield word, len(poslist), len(poslist) * boost, encode(poslist)
+
+    def encode(self, poslist: Any) -> bytes:
+        wide = max(poslist, default=0) > 0xFFFF
+        packed = array("I" if wide else "H", poslist)
+        if _SWAP:
+            packed.byteswap()
+        return (b"\x04" if wide else b"\x02") + packed.tobytes()
+
+    def decode_positions(self, valuestring: bytes) -> list[int]:
+        packed = array("H" if valuestring[0] == 2 else "I")
+        packed.frombytes(valuestring[1:])
+        if _SWAP:
+            packed.byteswap()
+        return packed.tolist()
+
+    def decode_frequency(self, valuestring: bytes) -> int:
+        return (len(valuestring) - 1) // valuestring[0]
+
+
+class FastFrequency(Frequency):
+    """Whoosh's Frequency format, counting words through the analyzer's fast path."""
+
+    def word_values(
+        self, value: Any, analyzer: Any, **kwargs: Any
+    ) -> Iterator[tuple[str, int, float, bytes]]:
+        found = term_positions(analyzer, value) if _plain(kwargs) else None
+        if found is None:
+            yield from super().word_values(value, analyzer, **kwargs)
+            return
+        boost = self.field_boost
+        for word, poslist in found.items():
+            freq = len(poslist)
+            yield word, freq, freq * boost, pack_uint(freq)
