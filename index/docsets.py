@@ -16,6 +16,7 @@ from whoosh.searching import Searcher as WhooshSearcher
 
 from index.phrases import phrase_docs
 from index.ranking import PostingsCache
+from index.setops import difference, intersect, union
 
 _EMPTY = np.zeros(0, np.int64)
 
@@ -32,10 +33,9 @@ def query_docs(searcher: WhooshSearcher, q: wq.Query, cache: PostingsCache) -> n
         return cache.get(q.fieldname, q.text)[0]
     if isinstance(q, wq.Every):
         return _all_docs(searcher)
+    size = searcher.doc_count_all()
     if isinstance(q, wq.Not):
-        return np.setdiff1d(
-            _all_docs(searcher), query_docs(searcher, q.query, cache), assume_unique=True
-        )
+        return difference(_all_docs(searcher), query_docs(searcher, q.query, cache), size)
     if isinstance(q, wq.And):
         positive = [s for s in q.subqueries if not isinstance(s, wq.Not)]
         negative = [s.query for s in q.subqueries if isinstance(s, wq.Not)]
@@ -44,15 +44,15 @@ def query_docs(searcher: WhooshSearcher, q: wq.Query, cache: PostingsCache) -> n
             sets = sorted((query_docs(searcher, s, cache) for s in positive), key=len)
             docs = sets[0]
             for other in sets[1:]:
-                docs = np.intersect1d(docs, other, assume_unique=True)
+                docs = intersect(docs, other, size)
         else:
             docs = _all_docs(searcher)
         for neg in negative:
-            docs = np.setdiff1d(docs, query_docs(searcher, neg, cache), assume_unique=True)
+            docs = difference(docs, query_docs(searcher, neg, cache), size)
         return docs
     if isinstance(q, wq.Or) and not isinstance(q, wq.DisjunctionMax):
         parts = [query_docs(searcher, s, cache) for s in q.subqueries]
-        return np.unique(np.concatenate(parts)) if parts else _EMPTY
+        return union(parts, size)
     if isinstance(q, wq.Phrase):
         return phrase_docs(searcher, q, cache)
     return _whoosh_docs(searcher, q)

@@ -26,6 +26,7 @@ from crawler.record import Article
 from index.analysis import PairFilter, pair_terms, text_analyzer
 from index.ranking import PostingsCache
 from index.schema import CONTENT, PAIRS
+from index.setops import intersect
 
 SAMPLE_ARTICLES = 2000  # ~1.5 s of analysis at build start
 COMMON_SHARE = 0.1  # a word in at least 10% of articles is common ...
@@ -78,17 +79,17 @@ def _phrase_docs(
     ]
     rare = [w for w in dict.fromkeys(words) if w not in common]
     lists = [cache.get(PAIRS, p)[0] for p in pairs] + [cache.get(CONTENT, w)[0] for w in rare]
-    candidates = _intersect(lists)
+    candidates = _intersect(lists, searcher.doc_count_all())
     if len(words) == 2 and pairs:
         return candidates  # the pair is the phrase
     return _verify(searcher, words, candidates)
 
 
-def _intersect(sets: list[np.ndarray]) -> np.ndarray:
+def _intersect(sets: list[np.ndarray], size: int) -> np.ndarray:
     sets = sorted(sets, key=len)  # smallest first keeps every step cheap
     docs = sets[0]
     for other in sets[1:]:
-        docs = np.intersect1d(docs, other, assume_unique=True)
+        docs = intersect(docs, other, size)
     return docs
 
 
