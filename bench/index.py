@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 from bench.synth import synthetic_archive
-from index.build import rebuild
+from index.build import current_build, is_current_format, rebuild
 from index.model import SearchRequest
 from index.search import Searcher
 
@@ -132,7 +132,8 @@ def main(argv: list[str] | None = None) -> int:
     base.mkdir(parents=True, exist_ok=True)
     archive_path, index_dir = base / "archive.sqlite3", base / "index"
     prepare_archive(archive_path, args.articles)
-    if not (args.reuse_index and index_dir.exists()):
+    live = current_build(index_dir)
+    if not (args.reuse_index and live is not None and is_current_format(live)):
         shutil.rmtree(index_dir, ignore_errors=True)
         report = rebuild(archive_path, index_dir, procs=args.procs)
         print(

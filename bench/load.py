@@ -26,7 +26,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from bench.synth import synthetic_archive
-from index.build import current_build, rebuild
+from index.build import current_build, is_current_format, rebuild
 
 REPO = Path(__file__).resolve().parents[1]
 QUERIES = [
@@ -59,7 +59,8 @@ def prepare(data_dir: Path, n: int) -> None:
     archive_path, index_dir = data_dir / "archive.sqlite3", data_dir / "index"
     print(f"checking {n:,} synthetic articles in {archive_path} …", flush=True)
     generated = synthetic_archive(archive_path, n)
-    if generated or current_build(index_dir) is None:
+    live = current_build(index_dir)
+    if generated or live is None or not is_current_format(live):
         print("building the index …", flush=True)
         report = rebuild(archive_path, index_dir, procs=2, progress=True)
         print(f"indexed {report.articles:,} articles at {report.rate:,.0f}/s", flush=True)

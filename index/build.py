@@ -49,6 +49,9 @@ SEGMENT_POSTINGS = 30_000_000
 # Below this many articles one process indexes: starting another costs more than it saves.
 PARALLEL_MIN = 5000
 PROGRESS_EVERY = 500
+# The on-disk layout builds are written in (meta.json "format"); 2 = index.codec blocks and
+# index.formats positions. Older builds are still read, slowly: rebuild them.
+FORMAT = 2
 
 
 class IndexBusy(RuntimeError):
@@ -99,6 +102,11 @@ def current_build(index_dir: Path) -> Path | None:
 
 def read_meta(build_dir: Path) -> dict[str, object]:
     return json.loads((build_dir / META_NAME).read_text(encoding="utf-8"))
+
+
+def is_current_format(build_dir: Path) -> bool:
+    """Whether `build_dir` was written in this version's FORMAT."""
+    return read_meta(build_dir).get("format", 1) == FORMAT
 
 
 def write_meta(build_dir: Path, meta: dict[str, object]) -> None:
@@ -281,6 +289,7 @@ def rebuild(
         write_meta(
             build_dir,
             {
+                "format": FORMAT,
                 "watermark": watermark,
                 "built_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
                 "build_seconds": round(seconds, 2),

@@ -23,6 +23,8 @@ from index.codec import ArrayLeafMatcher
 from index.schema import CONTENT, STANDFIRST_BOOST, TITLE_BOOST
 
 K1, B = 1.2, 0.75
+# Score match sets smaller than 1/SPARSE_SHARE of the index document by document.
+SPARSE_SHARE = 16
 FIELDS = {CONTENT: 1.0, "title": TITLE_BOOST, "standfirst": STANDFIRST_BOOST}
 _BYTE_TO_LENGTH = np.array([byte_to_length(i) for i in range(256)], np.float32)
 
@@ -136,28 +138,41 @@ class Ranker:
             average = max(reader.field_length(field) / max(1, self.size), 1e-6)
             self.norm[field] = (1 - B + B * lengths / average).astype(np.float32)
 
-    def scores(self, terms: list[str]) -> np.ndarray:
-        """BM25F score of every document for the query words `terms` (analysed)."""
-        total = np.zeros(self.size, np.float32)
+    def scores(self, terms: list[str], docs: np.ndarray | None = None) -> np.ndarray:
+        """BM25F scores for the query words `terms` (analysed): of every document, or of
+        `docs` (sorted doc numbers), in their order.
+
+        A small `docs` is scored on its own (each document looked up in each posting list,
+        never an array as long as the index); a large one through index-long arrays.
+        """
+        sparse = docs is not None and docs.size * SPARSE_SHARE < self.size
+        n = docs.size if sparse else self.size
+        total = np.zeros(n, np.float32)
         reader = self.searcher.reader()
         for term in terms:
             df = reader.doc_frequency(CONTENT, term)
             if not df:
                 continue
             idf = math.log(1 + (self.docs - df + 0.5) / (df + 0.5))
-            tf = np.zeros(self.size, np.float32)
+            tf = np.zeros(n, np.float32)
             for field, weight in FIELDS.items():
                 ids, freqs = self.cache.get(field, term)
-                if ids.size:
+                if not ids.size:
+                    continue
+                if sparse:
+                    at = np.searchsorted(ids, docs).clip(max=ids.size - 1)
+                    hit = ids[at] == docs
+                    tf[hit] += weight * freqs[at[hit]] / self.norm[field][docs[hit]]
+                else:
                     tf[ids] += weight * freqs / self.norm[field][ids]
             total += idf * tf / (K1 + tf)
-        return total
+        return total if docs is None or sparse else total[docs]
 
     def top(self, docs: np.ndarray, terms: list[str], start: int, stop: int) -> list[int]:
         """The doc numbers at ranks start..stop of `docs`, best first (ties: lower docnum)."""
         if not docs.size:
             return []
-        return top_pages(docs, -self.scores(terms)[docs], start, stop)
+        return top_pages(docs, -self.scores(terms, docs), start, stop)
 
 
 def top_pages(docs: np.ndarray, keys: np.ndarray, start: int, stop: int) -> list[int]:

@@ -25,7 +25,7 @@ from whoosh.searching import Searcher as WhooshSearcher
 
 from crawler.archive import Archive
 from index.analysis import value_key
-from index.build import CURRENT, current_build
+from index.build import CURRENT, current_build, is_current_format
 from index.docsets import query_docs
 from index.facets import Columns
 from index.model import Hit, IndexUnavailable, SearchRequest, SearchResult, TimelineBar
@@ -33,12 +33,14 @@ from index.query import ParsedQuery, make_parser, parse, positive_terms
 from index.ranking import PostingsCache, Ranker, top_pages
 from index.requests import Period, validate_request
 from index.schema import CONTENT
+from index.setops import union
 from index.snippets import lead, snippet
 from index.suggest import suggest
 
 logger = logging.getLogger(__name__)
 CHECK_INTERVAL = 1.0  # seconds between checks for a newly swapped-in index
 SUGGEST_MAX_WORDS = 10
+RELATED_TERMS = 5  # key terms of an article that find related ones (Whoosh's more_like: 5)
 
 
 class Searcher:
@@ -83,6 +85,8 @@ class Searcher:
         self._ix, self._searcher, self._columns, self._ranker = ix, searcher, columns, ranker
         self._target = build_dir.name
         logger.info("opened index %s (%d documents)", build_dir, searcher.doc_count())
+        if not is_current_format(build_dir):
+            logger.warning("index %s has an older format: run index.rebuild for speed", build_dir)
 
     def _current(self) -> tuple[WhooshSearcher, Columns]:
         """The open searcher, switching to a newer index when one appeared."""
@@ -242,16 +246,21 @@ class Searcher:
     # -- more like this --------------------------------------------------------------------
 
     def related(self, article_id: str, limit: int = 5) -> list[Hit]:
-        """Articles most like `article_id` (by its key terms), best first."""
+        """Articles most like `article_id`, best first: BM25F over its key terms (the words
+        Whoosh's Bo1 model picks from its text, as Whoosh's more_like does)."""
         with self._lock:
-            searcher, _ = self._current()
+            searcher, cols = self._current()
             docnum = searcher.document_number(id=article_id)
             article = self._archive_db().get(article_id)
             if docnum is None or article is None:
                 return []
+            assert self._ranker is not None
             text = f"{article['title']}\n{article['standfirst']}\n{article['body']}"
-            results = searcher.more_like(docnum, CONTENT, text=text, top=limit)
-            return self._hits(searcher, [hit.docnum for hit in results], None)
+            terms = [t for t, _ in searcher.key_terms_from_text(CONTENT, text, RELATED_TERMS)]
+            cache = self._ranker.cache
+            docs = union([cache.get(CONTENT, t)[0] for t in terms], cols.size)
+            docs = docs[cols.live[docs] & (docs != docnum)]
+            return self._hits(searcher, self._ranker.top(docs, terms, 0, limit), None)
 
 
 def _rank_terms(parsed: ParsedQuery | None) -> list[str]:

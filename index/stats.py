@@ -17,7 +17,7 @@ from whoosh import index as whoosh_index
 
 from crawler.archive import Archive, ArchiveError
 from crawler.config import load_config
-from index.build import current_build, dir_bytes, read_meta
+from index.build import FORMAT, current_build, dir_bytes, read_meta
 from index.facets import Columns
 
 
@@ -43,6 +43,8 @@ def collect(archive_path: Path, index_dir: Path) -> dict[str, object] | None:
     watermark = int(meta["watermark"])  # type: ignore[call-overload]
     return {
         "build": build_dir.name,
+        "format": meta.get("format", 1),
+        "format_current": meta.get("format", 1) == FORMAT,
         "documents": docs,
         "bytes": size,
         "bytes_per_article": round(size / docs) if docs else 0,
@@ -59,6 +61,8 @@ def collect(archive_path: Path, index_dir: Path) -> dict[str, object] | None:
 def _print_text(stats: dict[str, object]) -> None:
     lines = [
         f"index build      {stats['build']}",
+        f"format           {stats['format']}"
+        + ("" if stats["format_current"] else " (older: run index.rebuild for full speed)"),
         f"documents        {stats['documents']:,}",
         f"size on disk     {stats['bytes']:,} bytes ({stats['bytes_per_article']:,} per article)",
         f"last build       {stats['built_at']}",

@@ -17,8 +17,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from whoosh import index as whoosh_index
+from whoosh.reading import SegmentReader
+from whoosh.writing import SegmentWriter
 
 from crawler.archive import Archive, ArchiveError
 from crawler.config import load_config
@@ -27,6 +30,25 @@ from index.codec import HeraldCodec
 from index.schema import to_document
 
 logger = logging.getLogger(__name__)
+
+
+# Update segments smaller than this are merged into the next update's segment, so daily
+# updates leave a few segments rather than one a day; merging goes through Whoosh's
+# posting-at-a-time writer (~15 s for this many articles), so it is kept small.
+MERGE_BELOW = 5000
+
+
+def merge_small_updates(writer: SegmentWriter, segments: list[Any]) -> list[Any]:
+    """A Whoosh merge policy: fold segments under MERGE_BELOW documents into the new one
+    (Whoosh's MERGE_SMALL only ever merges segments of a few dozen documents)."""
+    small = [s for s in segments if s.doc_count_all() < MERGE_BELOW]
+    if not small:
+        return segments
+    for segment in small:
+        reader = SegmentReader(writer.storage, writer.schema, segment)
+        writer.add_reader(reader)
+        reader.close()
+    return [s for s in segments if s.doc_count_all() >= MERGE_BELOW]
 
 
 class NoIndex(RuntimeError):
@@ -67,7 +89,7 @@ def update(archive_path: Path, index_dir: Path) -> UpdateReport:
                 except BaseException:
                     writer.cancel()
                     raise
-                writer.commit()
+                writer.commit(mergetype=merge_small_updates)
                 ix.close()
         if after != before:
             meta.update(

@@ -207,11 +207,20 @@ def test_incremental_update_equals_full_rebuild(tmp_path) -> None:
     report = update(archive_path, tmp_path / "inc")
     assert report.articles == 5 + 30 + 1
     assert update(archive_path, tmp_path / "inc").articles == 0
+    with Archive(archive_path) as archive:  # two more daily updates
+        archive.upsert(article("NEWPLUMBIX", title="Plumbix again"))
+    assert update(archive_path, tmp_path / "inc").articles == 1
+    with Archive(archive_path) as archive:
+        archive.upsert({**changed[0], "updated": "2026-02-01T00:00:00Z"})  # type: ignore[typeddict-item]
+    assert update(archive_path, tmp_path / "inc").articles == 1
+    live = whoosh_index.open_dir(current_build(tmp_path / "inc"))
+    assert len(live.reader().leaf_readers()) == 1  # small updates merge, not pile up
+    live.close()
     rebuild(archive_path, tmp_path / "full", procs=2)
     full = Searcher(tmp_path / "full", archive_path)
     new = _answers(inc)
     assert new == _answers(full)
-    assert new["plumbix"][0] == 5
+    assert new["plumbix"][0] == 6
     assert new != old
     inc.close()
     full.close()
@@ -238,6 +247,7 @@ def test_clis(tmp_path) -> None:
         archive.upsert(article("CLINEW", title="Fresh one"))
     stats = _cli("index.stats", tmp_path)
     assert "documents        37" in stats.stdout
+    assert "format           2\n" in stats.stdout  # current: no rebuild advice
     assert "1 changes pending" in stats.stdout
     assert "updated 1 articles" in _cli("index.update", tmp_path).stdout
     assert "updated 0 articles" in _cli("index.rebuild", tmp_path, "--incremental").stdout

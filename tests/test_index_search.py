@@ -6,12 +6,15 @@ import threading
 from collections import Counter
 from datetime import date
 
+import numpy as np
 import pytest
+from whoosh import index as whoosh_index
 
 from index.analysis import text_analyzer
 from index.build import rebuild
 from index.model import IndexUnavailable, InvalidRequest, SearchRequest
 from index.query import WILDCARD_LIMIT
+from index.ranking import SPARSE_SHARE, PostingsCache, Ranker
 from index.schema import nz_day
 from index.search import Searcher
 from tests.index_support import article, fill_archive
@@ -298,6 +301,10 @@ def test_related_articles(corpus) -> None:
     assert 0 < len(related) <= 3
     assert some_id not in {h.id for h in related}
     assert searcher.related(article("NOPE")["id"]) == []
+    # The made-up words of the "zorblat" articles are their key terms: they find each other.
+    zorblat = searcher.related(article("HMPHRASE1")["id"], limit=3)
+    assert {short(h.id) for h in zorblat} <= {"HMPHRASE2", "HMRUNNING", "HMTITLE", "HMELECT"}
+    assert len(zorblat) == 3
 
 
 def test_concurrent_searches_agree(corpus) -> None:
@@ -323,3 +330,19 @@ def test_no_index_is_unavailable(tmp_path) -> None:
     with pytest.raises(IndexUnavailable):
         searcher.search(SearchRequest(q="rugby"))
     searcher.close()
+
+
+def test_small_match_sets_score_exactly_like_the_whole_index(tmp_path) -> None:
+    fill_archive(tmp_path / "archive.sqlite3", synth=400)
+    report = rebuild(tmp_path / "archive.sqlite3", tmp_path / "index", procs=1)
+    with whoosh_index.open_dir(report.build_dir).searcher() as searcher:
+        ranker = Ranker(searcher, PostingsCache(searcher))
+        terms = ["polic", "rugbi", "zorblat", "nosuchword"]
+        whole = ranker.scores(terms)
+        assert whole.size == searcher.doc_count_all()
+        assert whole.max() > 0
+        for docs in (np.arange(0, whole.size, 37), np.flatnonzero(whole)[:10], np.arange(3)):
+            assert docs.size * SPARSE_SHARE < whole.size  # the document-by-document path
+            assert np.array_equal(ranker.scores(terms, docs), whole[docs])
+        everything = np.arange(whole.size)
+        assert np.array_equal(ranker.scores(terms, everything), whole)
