@@ -12,9 +12,13 @@ from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
+from whoosh.reading import IndexReader
 from whoosh.searching import Searcher as WhooshSearcher
 
 from index.analysis import value_key
+from index.columns import labels as column_labels
+from index.columns import live as column_live
+from index.columns import numbers as column_numbers
 from index.model import FacetValue, SearchRequest
 
 
@@ -27,10 +31,8 @@ class Coded:
     by_key: dict[str, int]  # folded label → code
 
     @classmethod
-    def from_values(cls, values: list[str]) -> Coded:
-        lut: dict[str, int] = {}
-        codes = np.fromiter((lut.setdefault(v, len(lut)) for v in values), np.int32, len(values))
-        labels = list(lut)
+    def read(cls, reader: IndexReader, name: str) -> Coded:
+        codes, labels = column_labels(reader, name)
         return cls(codes, labels, {value_key(label): code for code, label in enumerate(labels)})
 
     def mask(self, wanted: str) -> np.ndarray:
@@ -49,10 +51,6 @@ class Coded:
         return sorted(found, key=lambda f: (-f.count, f.value))
 
 
-def _column(searcher: WhooshSearcher, name: str) -> list:
-    return list(searcher.reader().column_reader(name))
-
-
 class Columns:
     """The per-document arrays of one searcher generation."""
 
@@ -60,15 +58,14 @@ class Columns:
         reader = searcher.reader()
         n = reader.doc_count_all()
         self.size = n
-        self.live = np.zeros(n, bool)
-        self.live[np.fromiter(reader.all_doc_ids(), np.int64)] = True
+        self.live = column_live(reader)
         self.live_count = int(self.live.sum())
-        self.section = Coded.from_values([_text(v) for v in _column(searcher, "sec")])
-        self.subsection = Coded.from_values([_text(v) for v in _column(searcher, "subsec")])
-        self.source = Coded.from_values([_text(v) for v in _column(searcher, "src")])
-        self.premium = np.array(_column(searcher, "prem"), np.int8)
-        self.published = np.array(_column(searcher, "pub"), np.int64)
-        self.nzday = np.array(_column(searcher, "nzday"), np.int32)
+        self.section = Coded.read(reader, "sec")
+        self.subsection = Coded.read(reader, "subsec")
+        self.source = Coded.read(reader, "src")
+        self.premium = column_numbers(reader, "prem").astype(np.int8)
+        self.published = column_numbers(reader, "pub")
+        self.nzday = column_numbers(reader, "nzday").astype(np.int32)
         first = int(self.nzday.min()) if n else date.today().toordinal()
         last = int(self.nzday.max()) if n else first
         self._day0 = first
@@ -130,9 +127,3 @@ def _counts(values: np.ndarray) -> list[tuple[int, int]]:
     low = int(values.min())
     counts = np.bincount(values - low)
     return [(low + int(i), int(counts[i])) for i in np.flatnonzero(counts)]
-
-
-def _text(value: object) -> str:
-    if isinstance(value, bytes):
-        return value.decode("utf-8")
-    return value or ""  # type: ignore[return-value]

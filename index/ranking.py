@@ -20,6 +20,7 @@ from whoosh.searching import Searcher as WhooshSearcher
 from whoosh.util.numeric import byte_to_length
 
 from index.codec import ArrayLeafMatcher
+from index.columns import numbers as column_numbers
 from index.schema import CONTENT, STANDFIRST_BOOST, TITLE_BOOST
 
 K1, B = 1.2, 0.75
@@ -35,19 +36,9 @@ def _segments(searcher: WhooshSearcher) -> list[tuple[WhooshSearcher, int]]:
 
 def field_lengths(searcher: WhooshSearcher, fieldname: str) -> np.ndarray:
     """The indexed length (in words) of `fieldname` for every document."""
-    parts = []
-    for seg, _ in _segments(searcher):
-        reader = seg.reader()
-        perdoc = reader._perdoc  # noqa: SLF001 - the length column in bulk, not per document
-        column = f"_{fieldname}_len"
-        if perdoc.has_column(column):
-            raw = np.fromiter(
-                perdoc.column_reader(column, LENGTHS_COLUMN), np.uint8, reader.doc_count_all()
-            )
-            parts.append(_BYTE_TO_LENGTH[raw])
-        else:
-            parts.append(np.zeros(reader.doc_count_all(), np.float32))
-    return np.concatenate(parts) if parts else np.zeros(0, np.float32)
+    # Whoosh stores each length as one byte (a lossy log scale), as its own scorer reads it.
+    codes = column_numbers(searcher.reader(), f"_{fieldname}_len", LENGTHS_COLUMN)
+    return _BYTE_TO_LENGTH[codes.astype(np.uint8)]
 
 
 class PostingsCache:

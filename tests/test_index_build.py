@@ -18,7 +18,10 @@ import index.search
 from bench.synth import generate_articles
 from crawler.archive import Archive
 from index.build import CURRENT, IndexBusy, current_build, index_lock, rebuild
+from index.columns import labels as column_labels
+from index.columns import numbers as column_numbers
 from index.model import SearchRequest
+from index.ranking import field_lengths
 from index.search import Searcher
 from index.update import update
 from tests.index_support import article, fill_archive
@@ -153,8 +156,19 @@ def test_parallel_build_answers_like_one_process(tmp_path, monkeypatch) -> None:
     monkeypatch.setattr(index.build, "SEGMENT_POSTINGS", 20_000)  # several segments each
     many = rebuild(archive_path, tmp_path / "many", procs=2)
     assert many.articles == one.articles == 307
-    segments = whoosh_index.open_dir(many.build_dir).reader().leaf_readers()
-    assert len(segments) > 2
+    built = whoosh_index.open_dir(many.build_dir)
+    reader = built.reader()
+    assert len(reader.leaf_readers()) > 2
+    # Columns read in bulk per segment equal Whoosh's value-by-value reading.
+    for name in ("pub", "nzday", "prem"):
+        assert column_numbers(reader, name).tolist() == list(reader.column_reader(name))
+    for name in ("sec", "subsec", "src"):
+        codes, labels = column_labels(reader, name)
+        assert [labels[c].encode() for c in codes] == list(reader.column_reader(name))
+    for name in ("content", "title"):
+        assert field_lengths(built.searcher(), name).tolist() == [
+            reader.doc_field_length(d, name) for d in range(reader.doc_count_all())
+        ]
     first, second = (
         Searcher(tmp_path / "one", archive_path),
         Searcher(tmp_path / "many", archive_path),
