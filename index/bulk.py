@@ -72,7 +72,9 @@ class BulkSegmentWriter(SegmentWriter):
     """A SegmentWriter (whoosh.writing) that inverts in memory and writes lists whole."""
 
     def __init__(self, ix: Any, **kwargs: Any) -> None:
-        super().__init__(ix, codec=HeraldCodec(), **kwargs)
+        # Not compound: Whoosh copies every file it opens inside a compound segment into
+        # memory (a BytesIO of the mapped bytes), so a searcher held the whole index in RAM.
+        super().__init__(ix, codec=HeraldCodec(), compound=False, **kwargs)
         for name, field in self.schema.items():
             if field.vector or field.separate_spelling():
                 raise ValueError(f"field {name!r}: term vectors and spelling fields unsupported")

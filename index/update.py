@@ -79,7 +79,7 @@ def update(archive_path: Path, index_dir: Path) -> UpdateReport:
             first = next(changes, None)
             if first is not None:
                 ix = whoosh_index.open_dir(build_dir)
-                writer = ix.writer(limitmb=128, codec=HeraldCodec())
+                writer = ix.writer(limitmb=128, codec=HeraldCodec(), compound=False)
                 try:
                     for seq, article in (first, *changes):
                         doc = to_document(article)

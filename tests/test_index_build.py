@@ -156,19 +156,19 @@ def test_parallel_build_answers_like_one_process(tmp_path, monkeypatch) -> None:
     monkeypatch.setattr(index.build, "SEGMENT_POSTINGS", 20_000)  # several segments each
     many = rebuild(archive_path, tmp_path / "many", procs=2)
     assert many.articles == one.articles == 307
-    built = whoosh_index.open_dir(many.build_dir)
-    reader = built.reader()
-    assert len(reader.leaf_readers()) > 2
-    # Columns read in bulk per segment equal Whoosh's value-by-value reading.
-    for name in ("pub", "nzday", "prem"):
-        assert column_numbers(reader, name).tolist() == list(reader.column_reader(name))
-    for name in ("sec", "subsec", "src"):
-        codes, labels = column_labels(reader, name)
-        assert [labels[c].encode() for c in codes] == list(reader.column_reader(name))
-    for name in ("content", "title"):
-        assert field_lengths(built.searcher(), name).tolist() == [
-            reader.doc_field_length(d, name) for d in range(reader.doc_count_all())
-        ]
+    with whoosh_index.open_dir(many.build_dir).searcher() as searcher:
+        reader = searcher.reader()
+        assert len(reader.leaf_readers()) > 2
+        # Columns read in bulk per segment equal Whoosh's value-by-value reading.
+        for name in ("pub", "nzday", "prem"):
+            assert column_numbers(reader, name).tolist() == list(reader.column_reader(name))
+        for name in ("sec", "subsec", "src"):
+            codes, labels = column_labels(reader, name)
+            assert [labels[c].encode() for c in codes] == list(reader.column_reader(name))
+        for name in ("content", "title"):
+            assert field_lengths(searcher, name).tolist() == [
+                reader.doc_field_length(d, name) for d in range(reader.doc_count_all())
+            ]
     first, second = (
         Searcher(tmp_path / "one", archive_path),
         Searcher(tmp_path / "many", archive_path),
@@ -227,9 +227,8 @@ def test_incremental_update_equals_full_rebuild(tmp_path) -> None:
     with Archive(archive_path) as archive:
         archive.upsert({**changed[0], "updated": "2026-02-01T00:00:00Z"})  # type: ignore[typeddict-item]
     assert update(archive_path, tmp_path / "inc").articles == 1
-    live = whoosh_index.open_dir(current_build(tmp_path / "inc"))
-    assert len(live.reader().leaf_readers()) == 1  # small updates merge, not pile up
-    live.close()
+    with whoosh_index.open_dir(current_build(tmp_path / "inc")).reader() as reader:
+        assert len(reader.leaf_readers()) == 1  # small updates merge, not pile up
     rebuild(archive_path, tmp_path / "full", procs=2)
     full = Searcher(tmp_path / "full", archive_path)
     new = _answers(inc)

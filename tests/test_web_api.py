@@ -223,9 +223,9 @@ def test_serves_a_rebuilt_index_without_restart(tmp_path):
     while time.monotonic() < deadline and total == 0:
         total = client.get("/api/search", query_string={"q": "narwhalicious"}).get_json()["total"]
         time.sleep(0.2)
-    close_searcher(app)
     assert total == 1
     assert client.get("/healthz").get_json()["index"]["articles"] == 21
+    close_searcher(app)
 
 
 def test_bad_search_page_keeps_the_words_to_fix(client):
