@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN
 from whoosh.fields import FieldType
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import FileIndex
@@ -26,6 +27,7 @@ from whoosh.util import random_name
 from whoosh.writing import SegmentWriter
 
 from index.codec import ArrayPostingsWriter, HeraldCodec
+from index.columns import BYTE_TO_LENGTH, numeric_column
 
 
 class PrivateTempStorage(FileStorage):
@@ -67,6 +69,13 @@ class _Postings:
         self.sizes = array("I")
         self.blob = bytearray()
 
+    def add(self, docnum: int, weight: float, vbytes: bytes | None) -> None:
+        self.docs.append(docnum)
+        self.weights.append(weight)
+        if vbytes:
+            self.sizes.append(len(vbytes))
+            self.blob += vbytes
+
 
 class BulkSegmentWriter(SegmentWriter):
     """A SegmentWriter (whoosh.writing) that inverts in memory and writes lists whole."""
@@ -79,8 +88,6 @@ class BulkSegmentWriter(SegmentWriter):
             if field.vector or field.separate_spelling():
                 raise ValueError(f"field {name!r}: term vectors and spelling fields unsupported")
         self._inverted: dict[str, dict[Any, _Postings]] = {}
-        self._scorable = [name for name, field in self.schema.items() if field.scorable]
-        self._lengths = {name: array("I") for name in self._scorable}
         self.postings_held = 0
 
     def add_document(self, **fields: Any) -> None:
@@ -91,7 +98,6 @@ class BulkSegmentWriter(SegmentWriter):
         docboost = self._doc_boost(fields)
         names = sorted(name for name in fields if not name.startswith("_"))
         self._check_fields(schema, names)
-        lengths: dict[str, int] = {}
         perdoc.start_doc(docnum)
         for name in names:
             value = fields[name]
@@ -106,37 +112,49 @@ class BulkSegmentWriter(SegmentWriter):
                     postings = terms.get(term)
                     if postings is None:
                         postings = terms[term] = _Postings()
-                    postings.docs.append(docnum)
-                    postings.weights.append(weight * boost)
-                    if vbytes:
-                        postings.sizes.append(len(vbytes))
-                        postings.blob += vbytes
+                    postings.add(docnum, weight * boost, vbytes)
                     length += freq
                     self.postings_held += 1
-                if field.scorable:
-                    lengths[name] = length
-                else:
+                if not field.scorable:
                     length = 0  # Whoosh records lengths of scorable fields only
             stored = fields.get(f"_stored_{name}", value)
             perdoc.add_field(name, field, stored if field.stored else None, length)
             if field.column_type and stored is not None:
                 perdoc.add_column_value(name, field.column_type, field.to_column_value(stored))
         perdoc.finish_doc()
-        for name in self._scorable:
-            self._lengths[name].append(lengths.get(name, 0))
         self._added = True
         self.docnum += 1
 
+    def add_postings_to_pool(self, reader: Any, startdoc: int, docmap: Any) -> None:
+        """Whoosh's merge step (add_reader): a merged segment's postings, renumbered and
+        without its deleted documents, join the in-memory lists."""
+        schema = self.schema
+        for name, btext, docnum, weight, vbytes in self._process_posts(
+            reader.iter_postings(), startdoc, docmap
+        ):
+            term = btext.decode("utf-8") if _str_terms(schema[name]) else btext
+            terms = self._inverted.setdefault(name, {})
+            postings = terms.get(term)
+            if postings is None:
+                postings = terms[term] = _Postings()
+            postings.add(docnum, weight, vbytes)
+            self.postings_held += 1
+
     def _flush_segment(self) -> None:
         self.perdocwriter.close()
+        lengths = self.per_document_reader()  # the per-document lengths just written
+        try:
+            self._write_postings(lengths)
+        finally:
+            lengths.close()
+
+    def _write_postings(self, lengths: Any) -> None:
         fieldwriter = self.fieldwriter
         for name in sorted(self._inverted):
             terms = self._inverted[name]
             if not terms:
                 continue
-            doc_lengths = (
-                np.frombuffer(self._lengths[name], np.uint32) if name in self._lengths else None
-            )
+            doc_lengths = _doc_lengths(lengths, name, self.docnum)
             fieldwriter.start_field(name, self.schema[name])
             # str terms sort by code point, which is the order of their UTF-8 bytes.
             for term in sorted(terms):
@@ -170,10 +188,24 @@ class BulkSegmentWriter(SegmentWriter):
         return segment
 
 
+def _str_terms(field: FieldType) -> bool:
+    """Whether the field's terms are kept as str (its bytes are FieldType's UTF-8)."""
+    return type(field).index is FieldType.index
+
+
+def _doc_lengths(lengths: Any, name: str, doccount: int) -> np.ndarray | None:
+    """Each document's length of field `name` as Whoosh stored it (None if unrecorded)."""
+    column = f"_{name}_len"
+    if not lengths.has_column(column):
+        return None
+    codes = numeric_column(lengths.column_reader(column, LENGTHS_COLUMN), doccount)
+    return BYTE_TO_LENGTH[codes.astype(np.uint8)].astype(np.int64)
+
+
 def _word_values(field: FieldType, value: Any) -> Any:
     """(term, freq, weight, value bytes) of one field value, as `field.index` gives them
     but with str terms when the field uses FieldType's own UTF-8 `index` (cheaper)."""
-    if type(field).index is FieldType.index:
+    if _str_terms(field):
         if not isinstance(value, (str, list, tuple)):
             raise ValueError(f"{value!r} is not text or a sequence")
         return field.format.word_values(value, field.analyzer, mode="index")

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 from whoosh.columns import Column, NumericColumn, RefBytesColumn
 from whoosh.reading import IndexReader
+from whoosh.util.numeric import byte_to_length
 
 
 def _segments(reader: IndexReader) -> list[tuple[Any, int]]:
@@ -32,6 +33,24 @@ def _raw_reader(segment: Any, name: str, column: Column | None) -> Any:
     return segment.column_reader(name, translate=False)
 
 
+# Whoosh stores a field length as one byte on a lossy log scale; this decodes all 256.
+BYTE_TO_LENGTH = np.array([byte_to_length(i) for i in range(256)], np.float32)
+
+
+def numeric_column(col: Any, doccount: int) -> np.ndarray:
+    """One segment's column reader as int64 values for its `doccount` documents."""
+    if not isinstance(col, NumericColumn.Reader):
+        return np.fromiter((int(v or 0) for v in col), np.int64, doccount)
+    stored = np.frombuffer(
+        col._dbfile.get(col._basepos, col._count * col._fixedlen),  # noqa: SLF001
+        np.dtype(col._typecode).newbyteorder(">"),  # noqa: SLF001
+    ).astype(np.int64)
+    if stored.size < doccount:  # documents past the last stored value: the default
+        pad = np.full(doccount - stored.size, col._default, np.int64)  # noqa: SLF001
+        stored = np.concatenate([stored, pad])
+    return stored[:doccount]
+
+
 def numbers(reader: IndexReader, name: str, column: Column | None = None) -> np.ndarray:
     """The numeric column `name` for every document (global doc numbers), as int64.
 
@@ -44,18 +63,7 @@ def numbers(reader: IndexReader, name: str, column: Column | None = None) -> np.
         if not _has_column(segment, name, column):
             parts.append(np.zeros(doccount, np.int64))
             continue
-        col = _raw_reader(segment, name, column)
-        if isinstance(col, NumericColumn.Reader):
-            stored = np.frombuffer(
-                col._dbfile.get(col._basepos, col._count * col._fixedlen),  # noqa: SLF001
-                np.dtype(col._typecode).newbyteorder(">"),  # noqa: SLF001
-            ).astype(np.int64)
-            if stored.size < doccount:  # documents past the last stored value: default
-                pad = np.full(doccount - stored.size, col._default, np.int64)  # noqa: SLF001
-                stored = np.concatenate([stored, pad])
-            parts.append(stored[:doccount])
-        else:
-            parts.append(np.fromiter((int(v or 0) for v in col), np.int64, doccount))
+        parts.append(numeric_column(_raw_reader(segment, name, column), doccount))
     return np.concatenate(parts) if parts else np.zeros(0, np.int64)
 
 

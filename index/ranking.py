@@ -17,9 +17,9 @@ import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.searching import Searcher as WhooshSearcher
-from whoosh.util.numeric import byte_to_length
 
 from index.codec import ArrayLeafMatcher
+from index.columns import BYTE_TO_LENGTH
 from index.columns import numbers as column_numbers
 from index.schema import CONTENT, STANDFIRST_BOOST, TITLE_BOOST
 
@@ -27,7 +27,6 @@ K1, B = 1.2, 0.75
 # Score match sets smaller than 1/SPARSE_SHARE of the index document by document.
 SPARSE_SHARE = 16
 FIELDS = {CONTENT: 1.0, "title": TITLE_BOOST, "standfirst": STANDFIRST_BOOST}
-_BYTE_TO_LENGTH = np.array([byte_to_length(i) for i in range(256)], np.float32)
 
 
 def _segments(searcher: WhooshSearcher) -> list[tuple[WhooshSearcher, int]]:
@@ -38,7 +37,7 @@ def field_lengths(searcher: WhooshSearcher, fieldname: str) -> np.ndarray:
     """The indexed length (in words) of `fieldname` for every document."""
     # Whoosh stores each length as one byte (a lossy log scale), as its own scorer reads it.
     codes = column_numbers(searcher.reader(), f"_{fieldname}_len", LENGTHS_COLUMN)
-    return _BYTE_TO_LENGTH[codes.astype(np.uint8)]
+    return BYTE_TO_LENGTH[codes.astype(np.uint8)]
 
 
 class PostingsCache:

@@ -3,7 +3,8 @@
     python -m index.update
 
 Runs under the same lock as a rebuild, updates the live build in place (update_document
-by id, one atomic Whoosh commit), then advances the watermark in meta.json. Killed before
+by id through index.bulk's writer; one atomic Whoosh commit, or one per SEGMENT_POSTINGS
+postings for a big backfill), then advances the watermark in meta.json. Killed before
 the watermark moves, the next update simply re-indexes the same articles (idempotent).
 """
 
@@ -16,25 +17,31 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
-from whoosh import index as whoosh_index
 from whoosh.reading import SegmentReader
 from whoosh.writing import SegmentWriter
 
 from crawler.archive import Archive, ArchiveError
 from crawler.config import load_config
-from index.build import IndexBusy, current_build, index_lock, read_meta, write_meta
-from index.codec import HeraldCodec
+from index.build import (
+    SEGMENT_POSTINGS,
+    IndexBusy,
+    current_build,
+    index_lock,
+    read_meta,
+    write_meta,
+)
+from index.bulk import BulkSegmentWriter, open_for_writing
 from index.schema import to_document
 
 logger = logging.getLogger(__name__)
 
 
 # Update segments smaller than this are merged into the next update's segment, so daily
-# updates leave a few segments rather than one a day; merging goes through Whoosh's
-# posting-at-a-time writer (~15 s for this many articles), so it is kept small.
+# updates leave a few segments rather than one a day (merging this many takes seconds).
 MERGE_BELOW = 5000
 
 
@@ -78,18 +85,24 @@ def update(archive_path: Path, index_dir: Path) -> UpdateReport:
             changes = archive.changed_since(before)
             first = next(changes, None)
             if first is not None:
-                ix = whoosh_index.open_dir(build_dir)
-                writer = ix.writer(limitmb=128, codec=HeraldCodec(), compound=False)
+                ix = open_for_writing(build_dir)
+                writer = BulkSegmentWriter(ix)
                 try:
-                    for seq, article in (first, *changes):
+                    for seq, article in chain([first], changes):
                         doc = to_document(article)
                         # A build older than a new field (e.g. pairs) keeps its own schema.
                         writer.update_document(**{k: v for k, v in doc.items() if k in ix.schema})
                         after, count = max(after, seq), count + 1
+                        if writer.postings_held >= SEGMENT_POSTINGS:  # a big backfill
+                            writer.commit(mergetype=merge_small_updates)
+                            writer = BulkSegmentWriter(ix)
+                    writer.commit(mergetype=merge_small_updates)
                 except BaseException:
-                    writer.cancel()
+                    if not writer.is_closed:
+                        writer.cancel()
                     raise
-                writer.commit(mergetype=merge_small_updates)
+                finally:
+                    ix.storage.remove_temp()
                 ix.close()
         if after != before:
             meta.update(

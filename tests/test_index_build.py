@@ -15,6 +15,7 @@ from whoosh import index as whoosh_index
 
 import index.build
 import index.search
+import index.update
 from bench.synth import generate_articles
 from crawler.archive import Archive
 from index.build import CURRENT, IndexBusy, current_build, index_lock, rebuild
@@ -235,6 +236,26 @@ def test_incremental_update_equals_full_rebuild(tmp_path) -> None:
     assert new == _answers(full)
     assert new["plumbix"][0] == 6
     assert new != old
+    inc.close()
+    full.close()
+
+
+def test_big_backfill_commits_in_parts_and_loses_nothing(tmp_path, monkeypatch) -> None:
+    archive_path = tmp_path / "archive.sqlite3"
+    fill_archive(archive_path, synth=50)
+    rebuild(archive_path, tmp_path / "index", procs=1)
+    with Archive(archive_path) as archive:
+        archive.upsert_many(generate_articles(120, seed=31))
+    monkeypatch.setattr(index.update, "SEGMENT_POSTINGS", 3000)  # a commit every ~10 articles
+    assert update(archive_path, tmp_path / "index").articles == 120
+    assert whoosh_index.open_dir(current_build(tmp_path / "index")).latest_generation() > 5
+    rebuild(archive_path, tmp_path / "full", procs=1)
+    inc, full = (
+        Searcher(tmp_path / "index", archive_path),
+        Searcher(tmp_path / "full", archive_path),
+    )
+    assert _answers(inc) == _answers(full)
+    assert inc.doc_count() == 50 + 7 + 120
     inc.close()
     full.close()
 
