@@ -93,12 +93,10 @@ def postings(searcher: WhooshSearcher, fieldname: str, text: str) -> tuple[np.nd
         if isinstance(m, FilterMatcher):
             m = m.child  # deleted documents are never in the match set being ranked
         if isinstance(m, ArrayLeafMatcher):
-            while m.is_active():
-                block_ids, block_tfs = m.block_arrays()
-                block_ids += offset
-                ids.append(block_ids)
-                tfs.append(block_tfs)
-                m._next_block()  # noqa: SLF001 - whoosh3 has no public block stepping
+            list_ids, list_tfs = m.all_arrays()
+            list_ids += offset
+            ids.append(list_ids)
+            tfs.append(list_tfs)
             continue
         # Postings of an index built before index.codec: one at a time (slow but right).
         docs, weights = [], []

@@ -164,5 +164,8 @@ def test_unusual_ids_weights_and_values_round_trip(bulk) -> None:
         read.append((m.id(), m.weight(), m.value()))
         m.next()
     assert read == list(zip(ids.tolist(), weights.tolist(), values, strict=True))
+    whole = ArrayLeafMatcher(storage.open_file("postings"), offset, length, fmt).all_arrays()
+    assert whole[0].tolist() == ids.tolist()
+    assert whole[1].tolist() == weights.tolist()
     assert info.doc_frequency() == 100
     assert info.max_weight() == 70_000.0
