@@ -24,6 +24,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -56,6 +57,10 @@ FORMAT = 2
 
 class IndexBusy(RuntimeError):
     """Another rebuild or update holds the index lock."""
+
+
+class BuildFailed(RuntimeError):
+    """Indexing stopped part-way (the live index is untouched)."""
 
 
 @dataclass
@@ -252,7 +257,13 @@ def _index_articles(
                 if bar is not None and done.value > shown:
                     bar.update(done.value - shown)
                     shown = done.value
-            parts = [f.result() for f in futures]  # raises the first failure
+            try:
+                parts = [f.result() for f in futures]  # raises the first failure
+            except BrokenProcessPool as exc:
+                raise BuildFailed(
+                    "an indexing process died (out of memory, or killed); "
+                    "the live index is unchanged"
+                ) from exc
         if bar is not None:
             bar.update(done.value - shown)
     segments = [segment for part in parts for segment in part]

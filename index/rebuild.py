@@ -17,7 +17,7 @@ from collections.abc import Sequence
 
 from crawler.archive import ArchiveError
 from crawler.config import load_config
-from index.build import IndexBusy, rebuild
+from index.build import BuildFailed, IndexBusy, rebuild
 from index.update import NoIndex, update
 
 
@@ -48,9 +48,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         report = rebuild(
             config.archive_path, config.index_dir, procs=max(1, args.procs), progress=not args.quiet
         )
-    except (IndexBusy, NoIndex, ArchiveError) as exc:
+    except (IndexBusy, NoIndex, ArchiveError, BuildFailed) as exc:
         print(f"index.rebuild: {exc}", file=sys.stderr)  # noqa: T201 - CLI output
         return 2
+    except KeyboardInterrupt:
+        print("index.rebuild: interrupted; the live index is unchanged", file=sys.stderr)  # noqa: T201
+        return 130
     print(  # noqa: T201 - the CLI's summary
         f"indexed {report.articles} articles in {report.seconds:.1f} s "
         f"({report.rate:.0f}/s), {report.index_bytes / max(1, report.articles):.0f} bytes/article"

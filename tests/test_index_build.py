@@ -149,6 +149,40 @@ def test_killed_rebuild_leaves_live_index_and_next_rebuild_works(tmp_path) -> No
     searcher.close()
 
 
+def test_a_dead_indexing_process_fails_the_rebuild_with_a_message(tmp_path) -> None:
+    archive_path, index_dir = tmp_path / "archive.sqlite3", tmp_path / "index"
+    fill_archive(archive_path, synth=20)
+    rebuild(archive_path, index_dir, procs=1)
+    live = current_build(index_dir)
+    with Archive(archive_path) as archive:
+        archive.upsert_many(generate_articles(6000, seed=8))
+    code = "import sys, index.build as b; b.PARALLEL_MIN = 0; import index.rebuild as r; "
+    code += "sys.exit(r.main(['--quiet']))"
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code], env=_env(tmp_path), stderr=subprocess.PIPE, text=True
+    )
+    deadline = time.monotonic() + 60
+    workers: list[int] = []
+    while time.monotonic() < deadline and not workers:
+        workers = [p for p in _children(proc.pid) if b"spawn_main" in _cmdline(p)]
+        time.sleep(0.05)
+    assert workers
+    time.sleep(0.5)
+    os.kill(workers[0], signal.SIGKILL)  # e.g. the kernel's out-of-memory killer
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 2
+    assert "an indexing process died" in stderr
+    assert "Traceback" not in stderr
+    assert current_build(index_dir) == live
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
+
+
 def test_parallel_build_answers_like_one_process(tmp_path, monkeypatch) -> None:
     archive_path = tmp_path / "archive.sqlite3"
     fill_archive(archive_path, synth=300)
