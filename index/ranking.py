@@ -120,11 +120,13 @@ class Ranker:
         self.cache = cache
         self.size = reader.doc_count_all()
         self.docs = max(1, reader.doc_count())
-        self.norm = {}
-        for field in FIELDS:
+        # Per field and document: the field's weight over its length normalisation, so a
+        # posting's contribution is one multiplication.
+        self.scale = {}
+        for field, weight in FIELDS.items():
             lengths = field_lengths(searcher, field)
             average = max(reader.field_length(field) / max(1, self.size), 1e-6)
-            self.norm[field] = (1 - B + B * lengths / average).astype(np.float32)
+            self.scale[field] = (weight / (1 - B + B * lengths / average)).astype(np.float32)
 
     def scores(self, terms: list[str], docs: np.ndarray | None = None) -> np.ndarray:
         """BM25F scores for the query words `terms` (analysed): of every document, or of
@@ -143,16 +145,16 @@ class Ranker:
                 continue
             idf = math.log(1 + (self.docs - df + 0.5) / (df + 0.5))
             tf = np.zeros(n, np.float32)
-            for field, weight in FIELDS.items():
+            for field in FIELDS:
                 ids, freqs = self.cache.get(field, term)
                 if not ids.size:
                     continue
                 if sparse:
                     at = np.searchsorted(ids, docs).clip(max=ids.size - 1)
                     hit = ids[at] == docs
-                    tf[hit] += weight * freqs[at[hit]] / self.norm[field][docs[hit]]
+                    tf[hit] += freqs[at[hit]] * self.scale[field][docs[hit]]
                 else:
-                    tf[ids] += weight * freqs / self.norm[field][ids]
+                    tf[ids] += freqs * self.scale[field][ids]
             total += idf * tf / (K1 + tf)
         return total if docs is None or sparse else total[docs]
 
