@@ -224,6 +224,24 @@ def _index_slice_in_worker(*args: Any) -> list[Any]:
     return index_slice(*args, progress=_count_done)
 
 
+def _failure(exc: BaseException) -> BuildFailed:
+    """What a rebuild that stopped on `exc` tells its user (the traceback goes to debug)."""
+    if isinstance(exc, BrokenProcessPool):
+        reason = "an indexing process died (out of memory, or killed)"
+    else:
+        logger.debug("indexing failed", exc_info=exc)
+        reason = f"indexing failed: {type(exc).__name__}: {exc}"
+    return BuildFailed(f"{reason}; the live index is unchanged")
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    # The executor has no public way to stop running tasks: terminate its processes
+    # (before shutdown, which forgets them).
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        process.terminate()
+    pool.shutdown(wait=False, cancel_futures=True)
+
+
 def _index_articles(
     archive: Archive, archive_path: Path, build_dir: Path, procs: int, bar: Any
 ) -> int:
@@ -232,9 +250,14 @@ def _index_articles(
     ix = whoosh_index.create_in(build_dir, make_schema(common_words(archive)))
     slices = _slices(archive, archive.count(), procs)
     if len(slices) == 1:
-        parts = [
-            index_slice(build_dir, archive_path, None, None, SEGMENT_POSTINGS, bar and bar.update)
-        ]
+        try:
+            parts = [
+                index_slice(
+                    build_dir, archive_path, None, None, SEGMENT_POSTINGS, bar and bar.update
+                )
+            ]
+        except Exception as exc:
+            raise _failure(exc) from exc
     else:
         # "spawn": forking a process that has threads (a web app, a test) can deadlock.
         context = multiprocessing.get_context("spawn")
@@ -257,13 +280,11 @@ def _index_articles(
                 if bar is not None and done.value > shown:
                     bar.update(done.value - shown)
                     shown = done.value
-            try:
-                parts = [f.result() for f in futures]  # raises the first failure
-            except BrokenProcessPool as exc:
-                raise BuildFailed(
-                    "an indexing process died (out of memory, or killed); "
-                    "the live index is unchanged"
-                ) from exc
+            failed = next((f.exception() for f in futures if f.done() and f.exception()), None)
+            if failed is not None:
+                _stop_workers(pool)  # rather than wait for the others to finish for nothing
+                raise _failure(failed) from failed
+            parts = [f.result() for f in futures]
         if bar is not None:
             bar.update(done.value - shown)
     segments = [segment for part in parts for segment in part]

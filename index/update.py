@@ -28,6 +28,7 @@ from crawler.archive import Archive, ArchiveError
 from crawler.config import load_config
 from index.build import (
     SEGMENT_POSTINGS,
+    BuildFailed,
     IndexBusy,
     current_build,
     index_lock,
@@ -97,9 +98,14 @@ def update(archive_path: Path, index_dir: Path) -> UpdateReport:
                             writer.commit(mergetype=merge_small_updates)
                             writer = BulkSegmentWriter(ix)
                     writer.commit(mergetype=merge_small_updates)
-                except BaseException:
+                except BaseException as exc:
                     if not writer.is_closed:
                         writer.cancel()
+                    if isinstance(exc, Exception):
+                        raise BuildFailed(
+                            f"indexing failed: {type(exc).__name__}: {exc}; "
+                            f"the watermark stays at {before}, so nothing is skipped"
+                        ) from exc
                     raise
                 finally:
                     ix.storage.remove_temp()
@@ -127,7 +133,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     config = load_config()
     try:
         report = update(config.archive_path, config.index_dir)
-    except (IndexBusy, NoIndex, ArchiveError) as exc:
+    except (IndexBusy, NoIndex, ArchiveError, BuildFailed) as exc:
         print(f"index.update: {exc}", file=sys.stderr)  # noqa: T201 - CLI output
         return 2
     print(f"updated {report.articles} articles (watermark {report.watermark_after})")  # noqa: T201
