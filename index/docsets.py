@@ -1,11 +1,11 @@
 """The full set of documents a query matches, as a sorted numpy array of doc numbers.
 
 Counting every match (exact totals and facets) is where Whoosh spends its time: its
-matchers step through postings one document at a time in Python. Here term postings are
-read a block at a time (index.ranking.PostingsCache) and AND / OR / NOT are numpy set
-operations; phrases are index.phrases' job; anything else falls back to Whoosh's own
-matcher. Deleted documents may be included: callers mask them out with the live-document
-array.
+matchers step through postings one document at a time in Python. Here a term's postings
+are read as whole numpy arrays (index.ranking.PostingsCache) and AND / OR / NOT are
+linear-time set operations (index.setops); phrases are index.phrases' job; anything
+else falls back to Whoosh's own matcher. Deleted documents may be included: callers mask
+them out with the live-document array.
 """
 
 from __future__ import annotations

@@ -2,9 +2,9 @@
 
 Whoosh's collector scores one posting at a time through its matcher tree (most of a
 query's time at scale). Here each query word's postings (doc numbers and term
-frequencies) are read a block at a time for the content, title and standfirst fields and
-combined as BM25F: per-field length-normalised frequencies, weighted (title > standfirst >
-body), summed, saturated once, times the word's IDF.
+frequencies) are read as whole arrays (index.codec) for the content, title and standfirst
+fields and combined as BM25F: per-field length-normalised frequencies, weighted
+(title > standfirst > body), summed, saturated once, times the word's IDF.
 """
 
 from __future__ import annotations
