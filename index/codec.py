@@ -25,8 +25,10 @@ from __future__ import annotations
 
 import struct
 import zlib
+from collections.abc import Iterator
 from io import BytesIO
 from pickle import dumps, load
+from typing import NamedTuple
 
 import numpy as np
 from whoosh.codec.whoosh3 import (
@@ -198,6 +200,17 @@ def _slice_values(values: Values, ends: np.ndarray, start: int, stop: int) -> Va
     return lengths[start:stop], blob[first : int(ends[stop - 1])]
 
 
+class _RawBlock(NamedTuple):
+    n: int
+    last_id: int
+    width: int
+    wkind: int
+    vkind: int
+    flags: int
+    section_a: bytes  # decompressed
+    section_b: bytes  # as stored
+
+
 class ArrayLeafMatcher(W3LeafMatcher):
     """whoosh3's on-disk matcher reading packed-array blocks."""
 
@@ -226,39 +239,56 @@ class ArrayLeafMatcher(W3LeafMatcher):
             weights = weights.astype(np.float32)
         return ids, weights
 
-    def all_arrays(self) -> tuple[np.ndarray, np.ndarray]:
-        """The whole posting list as (doc numbers as int64, weights as float32), parsed
-        from one read of its bytes (block by block through Whoosh costs ~15 µs a block).
-        Call on a fresh matcher; it is left exhausted."""
+    def _raw_blocks(self) -> Iterator[_RawBlock]:
+        """Every block of this posting list from one read of its bytes (stepping through
+        Whoosh's _goto costs ~15 µs a block). Leaves the matcher exhausted."""
         length = self._length
         if isinstance(length, tuple):  # whoosh3's TermInfo.from_bytes leaves it a 1-tuple
             length = length[0]
         end = self._startoffset + length
         raw = self._postfile.get(self._baseoffset, end - self._baseoffset)
         stream = BytesIO(raw)
-        ids: list[np.ndarray] = []
-        weights: list[np.ndarray] = []
-        last_ids: list[int] = []
         pos = 0
+        self._atend = True
         while pos < len(raw):
             (size,) = _BLOCK_SIZE.unpack_from(raw, pos)
             stream.seek(pos + _BLOCK_SIZE.size)
             n, last_id = load(stream)[:2]  # whoosh3's block info: (count, last id, ...)
-            start = stream.tell()
-            width, wkind, _, flags, len_a, _ = _HEADER.unpack_from(raw, start)
-            section_a = raw[start + _HEADER.size : start + _HEADER.size + len_a]
+            start = stream.tell() + _HEADER.size
+            width, wkind, vkind, flags, len_a, len_b = _HEADER.unpack_from(
+                raw, start - _HEADER.size
+            )
+            section_a = raw[start : start + len_a]
             if flags & 1:
                 section_a = zlib.decompress(section_a)
-            ids.append(np.frombuffer(section_a, _ID_TYPES[width], n))
-            if wkind:
-                weights.append(np.frombuffer(section_a, _WEIGHT_TYPES[wkind], n, n * width))
-            else:
-                weights.append(np.ones(n, np.float32))
-            last_ids.append(last_id)
+            yield _RawBlock(
+                n,
+                last_id,
+                width,
+                wkind,
+                vkind,
+                flags,
+                section_a,
+                raw[start + len_a : start + len_a + len_b],
+            )
             pos += _BLOCK_SIZE.size + abs(size)
             if size < 0:  # whoosh3 marks the last block with a negative size
                 break
-        self._atend = True
+
+    def all_arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        """The whole posting list as (doc numbers as int64, weights as float32).
+        Call on a fresh matcher; it is left exhausted."""
+        ids: list[np.ndarray] = []
+        weights: list[np.ndarray] = []
+        last_ids: list[int] = []
+        for block in self._raw_blocks():
+            n, width, wkind = block.n, block.width, block.wkind
+            ids.append(np.frombuffer(block.section_a, _ID_TYPES[width], n))
+            if wkind:
+                weights.append(np.frombuffer(block.section_a, _WEIGHT_TYPES[wkind], n, n * width))
+            else:
+                weights.append(np.ones(n, np.float32))
+            last_ids.append(block.last_id)
         if not ids:
             return np.zeros(0, np.int64), np.zeros(0, np.float32)
         deltas = np.concatenate(ids).astype(np.int64)
@@ -266,6 +296,42 @@ class ArrayLeafMatcher(W3LeafMatcher):
         starts = np.cumsum([0, *map(len, ids[:-1])])
         deltas[starts[1:]] -= np.array(last_ids[:-1], np.int64)
         return np.cumsum(deltas), np.concatenate(weights).astype(np.float32, copy=False)
+
+    def values_for(self, docs: np.ndarray) -> dict[int, bytes]:
+        """{doc: value bytes (e.g. encoded positions)} for those of `docs` (sorted doc
+        numbers of this segment) in this list; only blocks holding one are decompressed.
+        Call on a fresh matcher; it is left exhausted."""
+        found: dict[int, bytes] = {}
+        first = 0
+        for block in self._raw_blocks():
+            if first >= docs.size:
+                break
+            stop = int(np.searchsorted(docs, block.last_id, side="right"))
+            if stop == first or block.vkind == 0:
+                first = stop
+                continue
+            ids = np.cumsum(np.frombuffer(block.section_a, _ID_TYPES[block.width], block.n))
+            wanted = docs[first:stop]
+            at = np.searchsorted(ids, wanted).clip(max=block.n - 1)
+            hit = ids[at] == wanted
+            first = stop
+            if not hit.any():
+                continue
+            section_b = block.section_b
+            if block.flags & 2:
+                section_b = zlib.decompress(section_b)
+            n, vkind = block.n, block.vkind
+            if vkind == 1:
+                size = len(section_b) // n
+                ends = np.arange(1, n + 1) * size
+                base = 0
+            else:
+                ends = np.cumsum(np.frombuffer(section_b, _LENGTH_TYPES[vkind], n))
+                base = n * vkind
+            for doc, j in zip(wanted[hit].tolist(), at[hit].tolist(), strict=True):
+                begin = base + (int(ends[j - 1]) if j else 0)
+                found[doc] = section_b[begin : base + int(ends[j])]
+        return found
 
     def _read_ids(self) -> None:
         self._ids = tuple(self.block_arrays()[0].tolist())

@@ -15,15 +15,18 @@ phrase semantics; its cost grows with its rarest part, not with its most common 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from itertools import islice, pairwise
+from typing import Any
 
 import numpy as np
 from whoosh import query as wq
+from whoosh.matching.wrappers import FilterMatcher
 from whoosh.searching import Searcher as WhooshSearcher
 
 from crawler.record import Article
 from index.analysis import PairFilter, pair_terms, text_analyzer
+from index.codec import ArrayLeafMatcher
 from index.ranking import PostingsCache
 from index.schema import CONTENT, PAIRS
 from index.setops import intersect
@@ -101,11 +104,38 @@ def _verify(searcher: WhooshSearcher, words: list[str], candidates: np.ndarray) 
         local = candidates[(candidates >= offset) & (candidates < offset + reader.doc_count_all())]
         if not local.size or any((CONTENT, w) not in reader for w in words):
             continue
-        matchers = [reader.postings(CONTENT, w) for w in words]
-        for doc in (local - offset).tolist():
-            if _consecutive(matchers, doc):
-                found.append(doc + offset)
+        local = local - offset
+        matchers = [_leaf(reader.postings(CONTENT, w)) for w in words]
+        if all(isinstance(m, ArrayLeafMatcher) for m in matchers):
+            # Each word's positions in the candidates only, a posting list read at once.
+            decode = reader.schema[CONTENT].format.decode_positions
+            values = [m.values_for(local) for m in matchers]
+            found.extend(
+                doc + offset for doc in local.tolist() if _consecutive_values(values, doc, decode)
+            )
+        else:  # an index built before index.codec
+            found.extend(doc + offset for doc in local.tolist() if _consecutive(matchers, doc))
     return np.array(found, np.int64)
+
+
+def _leaf(m: Any) -> Any:
+    return m.child if isinstance(m, FilterMatcher) else m  # deleted docs: not candidates
+
+
+def _consecutive_values(
+    values: list[dict[int, bytes]], doc: int, decode: Callable[[bytes], list[int]]
+) -> bool:
+    """Whether word k sits at position p + k in `doc` for some p."""
+    starts: set[int] | None = None
+    for k, by_doc in enumerate(values):
+        encoded = by_doc.get(doc)
+        if encoded is None:
+            return False
+        shifted = {p - k for p in decode(encoded)}
+        starts = shifted if starts is None else starts & shifted
+        if not starts:
+            return False
+    return True
 
 
 def _consecutive(matchers: list, doc: int) -> bool:

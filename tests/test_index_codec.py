@@ -169,3 +169,19 @@ def test_unusual_ids_weights_and_values_round_trip(bulk) -> None:
     assert whole[1].tolist() == weights.tolist()
     assert info.doc_frequency() == 100
     assert info.max_weight() == 70_000.0
+
+
+def test_values_for_some_documents_match_the_matchers_values(indexes) -> None:
+    with indexes["bulk"].searcher() as searcher:
+        reader = searcher.reader()
+        m = reader.postings("content", b"said")
+        every = {}
+        while m.is_active():
+            every[m.id()] = m.value()
+            m.next()
+        assert len(every) > 512  # several blocks
+        docs = np.array(sorted(every), np.int64)
+        some = np.concatenate([docs[::7], [searcher.doc_count_all() + 5]])  # and one absent
+        fresh = reader.postings("content", b"said")
+        assert fresh.values_for(np.sort(some)) == {d: every[d] for d in docs[::7].tolist()}
+        assert reader.postings("content", b"said").values_for(docs) == every
