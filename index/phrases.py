@@ -15,7 +15,7 @@ phrase semantics; its cost grows with its rarest part, not with its most common 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from itertools import islice, pairwise
 from typing import Any
 
@@ -27,6 +27,7 @@ from whoosh.searching import Searcher as WhooshSearcher
 from crawler.record import Article
 from index.analysis import PairFilter, pair_terms, text_analyzer
 from index.codec import ArrayLeafMatcher
+from index.formats import PackedPositions
 from index.ranking import PostingsCache
 from index.schema import CONTENT, PAIRS
 from index.setops import intersect
@@ -106,14 +107,14 @@ def _verify(searcher: WhooshSearcher, words: list[str], candidates: np.ndarray) 
             continue
         local = local - offset
         matchers = [_leaf(reader.postings(CONTENT, w)) for w in words]
-        if all(isinstance(m, ArrayLeafMatcher) for m in matchers):
+        fmt = reader.schema[CONTENT].format
+        if isinstance(fmt, PackedPositions) and all(
+            isinstance(m, ArrayLeafMatcher) for m in matchers
+        ):
             # Each word's positions in the candidates only, a posting list read at once.
-            decode = reader.schema[CONTENT].format.decode_positions
             values = [m.values_for(local) for m in matchers]
-            found.extend(
-                doc + offset for doc in local.tolist() if _consecutive_values(values, doc, decode)
-            )
-        else:  # an index built before index.codec
+            found.extend((_consecutive_docs(values, fmt) + offset).tolist())
+        else:  # an index built before index.codec / index.formats
             found.extend(doc + offset for doc in local.tolist() if _consecutive(matchers, doc))
     return np.array(found, np.int64)
 
@@ -122,20 +123,20 @@ def _leaf(m: Any) -> Any:
     return m.child if isinstance(m, FilterMatcher) else m  # deleted docs: not candidates
 
 
-def _consecutive_values(
-    values: list[dict[int, bytes]], doc: int, decode: Callable[[bytes], list[int]]
-) -> bool:
-    """Whether word k sits at position p + k in `doc` for some p."""
-    starts: set[int] | None = None
+def _consecutive_docs(values: list[dict[int, bytes]], fmt: PackedPositions) -> np.ndarray:
+    """The documents where word k sits at position p + k for some p: every (document,
+    p) that word k allows, as one int64 key each, intersected across the words."""
+    keys: np.ndarray | None = None
     for k, by_doc in enumerate(values):
-        encoded = by_doc.get(doc)
-        if encoded is None:
-            return False
-        shifted = {p - k for p in decode(encoded)}
-        starts = shifted if starts is None else starts & shifted
-        if not starts:
-            return False
-    return True
+        docs = np.fromiter(by_doc, np.int64, len(by_doc))
+        counts, positions = fmt.decode_many(list(by_doc.values()))
+        starts = positions - k
+        ok = starts >= 0  # a phrase cannot start before the text does
+        word_keys = np.unique((np.repeat(docs, counts)[ok] << 32) + starts[ok])
+        keys = word_keys if keys is None else np.intersect1d(keys, word_keys, assume_unique=True)
+        if not keys.size:
+            break
+    return np.zeros(0, np.int64) if keys is None else np.unique(keys >> 32)
 
 
 def _consecutive(matchers: list, doc: int) -> bool:

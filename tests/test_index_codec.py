@@ -134,6 +134,16 @@ def test_packed_positions_round_trip() -> None:
     assert len(fmt.encode([5])) == 3  # Whoosh's Positions spends ~14 bytes on this
 
 
+@pytest.mark.parametrize(
+    "lists", [[[0], [3, 9, 400], [7]], [[1, 65_535], [2, 65_536, 1_000_000], [4]], []]
+)
+def test_many_packed_positions_decode_at_once(lists) -> None:
+    fmt = PackedPositions()
+    counts, positions = fmt.decode_many([fmt.encode(p) for p in lists])
+    assert counts.tolist() == [len(p) for p in lists]
+    assert positions.tolist() == [x for p in lists for x in p]
+
+
 @pytest.mark.parametrize("bulk", [False, True])
 def test_unusual_ids_weights_and_values_round_trip(bulk) -> None:
     rnd = np.random.default_rng(7)
