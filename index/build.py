@@ -273,13 +273,17 @@ def _index_articles(
                 for a, b in slices
             ]
             shown = 0
-            while not all(f.done() for f in futures):
-                wait(futures, timeout=0.5, return_when=FIRST_EXCEPTION)
-                if any(f.done() and f.exception() for f in futures):
-                    break
-                if bar is not None and done.value > shown:
-                    bar.update(done.value - shown)
-                    shown = done.value
+            try:
+                while not all(f.done() for f in futures):
+                    wait(futures, timeout=0.5, return_when=FIRST_EXCEPTION)
+                    if any(f.done() and f.exception() for f in futures):
+                        break
+                    if bar is not None and done.value > shown:
+                        bar.update(done.value - shown)
+                        shown = done.value
+            except BaseException:  # Ctrl-C or a signal to this process alone
+                _stop_workers(pool)  # not wait for them to index their whole share
+                raise
             failed = next((f.exception() for f in futures if f.done() and f.exception()), None)
             if failed is not None:
                 _stop_workers(pool)  # rather than wait for the others to finish for nothing

@@ -229,15 +229,8 @@ class ArrayLeafMatcher(W3LeafMatcher):
         if self._data is None:
             self._read_data()
         width, wkind, _, _, section_a, _ = self._data
-        n = self._blocklength
-        ids = np.frombuffer(section_a, _ID_TYPES[width], n).astype(np.int64)
-        np.cumsum(ids, out=ids)
-        if wkind == 0:
-            weights = np.ones(n, np.float32)
-        else:
-            weights = np.frombuffer(section_a, _WEIGHT_TYPES[wkind], n, n * width)
-            weights = weights.astype(np.float32)
-        return ids, weights
+        deltas, weights = _ids_and_weights(section_a, self._blocklength, width, wkind)
+        return np.cumsum(deltas, dtype=np.int64), weights.astype(np.float32, copy=False)
 
     def _raw_blocks(self) -> Iterator[_RawBlock]:
         """Every block of this posting list from one read of its bytes (stepping through
@@ -282,12 +275,11 @@ class ArrayLeafMatcher(W3LeafMatcher):
         weights: list[np.ndarray] = []
         last_ids: list[int] = []
         for block in self._raw_blocks():
-            n, width, wkind = block.n, block.width, block.wkind
-            ids.append(np.frombuffer(block.section_a, _ID_TYPES[width], n))
-            if wkind:
-                weights.append(np.frombuffer(block.section_a, _WEIGHT_TYPES[wkind], n, n * width))
-            else:
-                weights.append(np.ones(n, np.float32))
+            deltas, block_weights = _ids_and_weights(
+                block.section_a, block.n, block.width, block.wkind
+            )
+            ids.append(deltas)
+            weights.append(block_weights)
             last_ids.append(block.last_id)
         if not ids:
             return np.zeros(0, np.int64), np.zeros(0, np.float32)
@@ -310,27 +302,16 @@ class ArrayLeafMatcher(W3LeafMatcher):
             if stop == first or block.vkind == 0:
                 first = stop
                 continue
-            ids = np.cumsum(np.frombuffer(block.section_a, _ID_TYPES[block.width], block.n))
+            ids = np.cumsum(_ids_and_weights(block.section_a, block.n, block.width, 0)[0])
             wanted = docs[first:stop]
             at = np.searchsorted(ids, wanted).clip(max=block.n - 1)
             hit = ids[at] == wanted
             first = stop
             if not hit.any():
                 continue
-            section_b = block.section_b
-            if block.flags & 2:
-                section_b = zlib.decompress(section_b)
-            n, vkind = block.n, block.vkind
-            if vkind == 1:
-                size = len(section_b) // n
-                ends = np.arange(1, n + 1) * size
-                base = 0
-            else:
-                ends = np.cumsum(np.frombuffer(section_b, _LENGTH_TYPES[vkind], n))
-                base = n * vkind
+            values, starts, ends = _values(block.section_b, block.n, block.vkind, block.flags)
             for doc, j in zip(wanted[hit].tolist(), at[hit].tolist(), strict=True):
-                begin = base + (int(ends[j - 1]) if j else 0)
-                found[doc] = section_b[begin : base + int(ends[j])]
+                found[doc] = values[starts[j] : ends[j]]
         return found
 
     def _read_ids(self) -> None:
@@ -347,16 +328,30 @@ class ArrayLeafMatcher(W3LeafMatcher):
         if vkind == 0:
             self._values = (None,) * n
             return
-        if flags & 2:
-            section_b = zlib.decompress(section_b)
-        if vkind == 1:
-            size = len(section_b) // n
-            self._values = tuple(section_b[i : i + size] for i in range(0, len(section_b), size))
-            return
-        lengths = np.frombuffer(section_b, _LENGTH_TYPES[vkind], n)
-        ends = (np.cumsum(lengths) + n * vkind).tolist()
-        starts = [n * vkind, *ends[:-1]]
-        self._values = tuple(section_b[s:e] for s, e in zip(starts, ends, strict=True))
+        values, starts, ends = _values(section_b, n, vkind, flags)
+        self._values = tuple(values[s:e] for s, e in zip(starts, ends, strict=True))
+
+
+def _ids_and_weights(
+    section_a: bytes, n: int, width: int, wkind: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """A block's id deltas (as stored) and weights (ones when none are stored)."""
+    deltas = np.frombuffer(section_a, _ID_TYPES[width], n)
+    if not wkind:
+        return deltas, np.ones(n, np.float32)
+    return deltas, np.frombuffer(section_a, _WEIGHT_TYPES[wkind], n, n * width)
+
+
+def _values(section_b: bytes, n: int, vkind: int, flags: int) -> tuple[bytes, list, list]:
+    """A block's values section (decompressed) and each posting's value's start and end
+    offsets in it (vkind 1 or more)."""
+    if flags & 2:
+        section_b = zlib.decompress(section_b)
+    if vkind == 1:  # fixed size, no lengths stored
+        size = len(section_b) // n
+        return section_b, list(range(0, n * size, size)), list(range(size, (n + 1) * size, size))
+    ends = (np.cumsum(np.frombuffer(section_b, _LENGTH_TYPES[vkind], n)) + n * vkind).tolist()
+    return section_b, [n * vkind, *ends[:-1]], ends
 
 
 class HeraldCodec(W3Codec):

@@ -29,20 +29,33 @@ def _plain(kwargs: dict[str, Any]) -> bool:
     return set(kwargs) <= {"mode"}
 
 
-class PackedPositions(Positions):
-    """Word positions as a width byte (2 or 4) and little-endian unsigned ints."""
+class _FastWordValues:
+    """word_values from the analyzer's fast path (index.analysis.term_positions), with
+    each posting's value made by `_value(positions)`; Whoosh's own loop otherwise."""
+
+    field_boost: float
+
+    def _value(self, poslist: list[int]) -> bytes:
+        raise NotImplementedError
 
     def word_values(
         self, value: Any, analyzer: Any, **kwargs: Any
     ) -> Iterator[tuple[str, int, float, bytes]]:
         found = term_positions(analyzer, value) if _plain(kwargs) else None
         if found is None:
-            yield from super().word_values(value, analyzer, **kwargs)
+            yield from super().word_values(value, analyzer, **kwargs)  # type: ignore[misc]
             return
         boost = self.field_boost
-        encode = self.encode
+        make_value = self._value
         for word, poslist in found.items():
-            yield word, len(poslist), len(poslist) * boost, encode(poslist)
+            yield word, len(poslist), len(poslist) * boost, make_value(poslist)
+
+
+class PackedPositions(_FastWordValues, Positions):
+    """Word positions as a width byte (2 or 4) and little-endian unsigned ints."""
+
+    def _value(self, poslist: list[int]) -> bytes:
+        return self.encode(poslist)
 
     def encode(self, poslist: Any) -> bytes:
         wide = max(poslist, default=0) > 0xFFFF
@@ -77,17 +90,8 @@ class PackedPositions(Positions):
         return (sizes - 1) // 2, blob[payload].view("<u2").astype(np.int64)
 
 
-class FastFrequency(Frequency):
+class FastFrequency(_FastWordValues, Frequency):
     """Whoosh's Frequency format, counting words through the analyzer's fast path."""
 
-    def word_values(
-        self, value: Any, analyzer: Any, **kwargs: Any
-    ) -> Iterator[tuple[str, int, float, bytes]]:
-        found = term_positions(analyzer, value) if _plain(kwargs) else None
-        if found is None:
-            yield from super().word_values(value, analyzer, **kwargs)
-            return
-        boost = self.field_boost
-        for word, poslist in found.items():
-            freq = len(poslist)
-            yield word, freq, freq * boost, pack_uint(freq)
+    def _value(self, poslist: list[int]) -> bytes:
+        return pack_uint(len(poslist))

@@ -113,13 +113,23 @@ def _running(pid: int) -> bool:
     return state != "Z"  # a zombie has exited; only its parent-less entry remains
 
 
-def test_killed_rebuild_leaves_live_index_and_next_rebuild_works(tmp_path) -> None:
+def _live_index_and_more_articles(
+    tmp_path: Path, synth: int, more: int, seed: int
+) -> tuple[Path, Path, Path | None]:
+    """An archive with a live index over `synth` articles, then `more` not yet indexed:
+    (archive, index dir, the live build)."""
     archive_path, index_dir = tmp_path / "archive.sqlite3", tmp_path / "index"
-    fill_archive(archive_path, synth=60)
+    fill_archive(archive_path, synth=synth)
     rebuild(archive_path, index_dir, procs=1)
-    live = current_build(index_dir)
     with Archive(archive_path) as archive:
-        archive.upsert_many(generate_articles(6000, seed=5))
+        archive.upsert_many(generate_articles(more, seed=seed))
+    return archive_path, index_dir, current_build(index_dir)
+
+
+def test_killed_rebuild_leaves_live_index_and_next_rebuild_works(tmp_path) -> None:
+    archive_path, index_dir, live = _live_index_and_more_articles(
+        tmp_path, synth=60, more=6000, seed=5
+    )
     code = (
         "import index.build as b; b.PARALLEL_MIN = 0; "
         f"b.rebuild({str(archive_path)!r}, {str(index_dir)!r}, procs=2)"
@@ -151,29 +161,32 @@ def test_killed_rebuild_leaves_live_index_and_next_rebuild_works(tmp_path) -> No
 
 
 def test_a_dead_indexing_process_fails_the_rebuild_with_a_message(tmp_path) -> None:
-    archive_path, index_dir = tmp_path / "archive.sqlite3", tmp_path / "index"
-    fill_archive(archive_path, synth=20)
-    rebuild(archive_path, index_dir, procs=1)
-    live = current_build(index_dir)
-    with Archive(archive_path) as archive:
-        archive.upsert_many(generate_articles(6000, seed=8))
-    code = "import sys, index.build as b; b.PARALLEL_MIN = 0; import index.rebuild as r; "
-    code += "sys.exit(r.main(['--quiet']))"
-    proc = subprocess.Popen(
-        [sys.executable, "-c", code], env=_env(tmp_path), stderr=subprocess.PIPE, text=True
+    archive_path, index_dir, live = _live_index_and_more_articles(
+        tmp_path, synth=20, more=6000, seed=8
     )
-    deadline = time.monotonic() + 60
-    workers: list[int] = []
-    while time.monotonic() < deadline and not workers:
-        workers = [p for p in _children(proc.pid) if b"spawn_main" in _cmdline(p)]
-        time.sleep(0.05)
-    assert workers
-    time.sleep(0.5)
+    proc, workers = _start_parallel_rebuild(tmp_path)
     os.kill(workers[0], signal.SIGKILL)  # e.g. the kernel's out-of-memory killer
     _, stderr = proc.communicate(timeout=60)
     assert proc.returncode == 2
     assert "an indexing process died" in stderr
     assert "Traceback" not in stderr
+    assert current_build(index_dir) == live
+
+
+def test_interrupted_rebuild_stops_its_workers_and_says_so(tmp_path) -> None:
+    archive_path, index_dir, live = _live_index_and_more_articles(
+        tmp_path, synth=20, more=20_000, seed=9
+    )  # ~10 s of work per worker
+    proc, workers = _start_parallel_rebuild(tmp_path)
+    proc.send_signal(signal.SIGINT)  # to the rebuild alone, not its workers
+    _, stderr = proc.communicate(timeout=6)  # not after the workers finish their shares
+    assert proc.returncode == 130
+    assert "interrupted; the live index is unchanged" in stderr
+    assert "Traceback" not in stderr
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(_running(pid) for pid in workers):
+        time.sleep(0.1)
+    assert not any(_running(pid) for pid in workers)
     assert current_build(index_dir) == live
 
 
@@ -200,6 +213,24 @@ def test_a_corrupt_archive_row_fails_the_rebuild_with_a_message(tmp_path, parall
     assert updated.returncode == 2
     assert "indexing failed: ValueError" in updated.stderr
     assert "Traceback" not in updated.stderr
+
+
+def _start_parallel_rebuild(tmp_path: Path) -> tuple[subprocess.Popen[str], list[int]]:
+    """`index.rebuild` in a subprocess, indexing in worker processes whatever the archive
+    size; the process and its workers' pids once they run."""
+    code = "import sys, index.build as b; b.PARALLEL_MIN = 0; import index.rebuild as r; "
+    code += "sys.exit(r.main(['--quiet']))"
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code], env=_env(tmp_path), stderr=subprocess.PIPE, text=True
+    )
+    deadline = time.monotonic() + 60
+    workers: list[int] = []
+    while time.monotonic() < deadline and not workers:
+        workers = [p for p in _children(proc.pid) if b"spawn_main" in _cmdline(p)]
+        time.sleep(0.05)
+    assert workers
+    time.sleep(0.5)  # into indexing
+    return proc, workers
 
 
 def _cmdline(pid: int) -> bytes:
