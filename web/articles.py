@@ -1,7 +1,7 @@
-"""What of an archived article may be shown: the premium rule shared by the page and the API.
+"""An archived article for the article page and the API, cut by the premium rule.
 
-Premium (paywalled) text is searchable but not republished: unless the deployment is
-licensed (SHOW_PREMIUM_TEXT), only the standfirst and the opening paragraphs are shown.
+The rule itself (which paragraphs of a premium article may be shown) is crawler.preview's,
+shared with the index's snippets.
 """
 
 from __future__ import annotations
@@ -10,10 +10,9 @@ from typing import Any
 
 from flask import abort
 
+from crawler.preview import visible_paragraphs
 from crawler.record import ARC_ID_RE, Article
 from web.resources import get_archive
-
-PREVIEW_PARAGRAPHS = 3
 
 
 def archived_or_404(article_id: str) -> Article:
@@ -22,19 +21,6 @@ def archived_or_404(article_id: str) -> Article:
     if record is None:
         abort(404)
     return record
-
-
-def paragraphs(body: str) -> list[str]:
-    """The body's paragraphs (separated by one blank line in the record)."""
-    return [p.strip() for p in body.split("\n\n") if p.strip()]
-
-
-def visible_paragraphs(article: Article, show_premium_text: bool) -> tuple[list[str], bool]:
-    """The paragraphs that may be shown, and whether the body was cut short."""
-    paras = paragraphs(article["body"])
-    if article["premium"] and not show_premium_text and len(paras) > PREVIEW_PARAGRAPHS:
-        return paras[:PREVIEW_PARAGRAPHS], True
-    return paras, False
 
 
 def article_json(article: Article, show_premium_text: bool) -> dict[str, Any]:

@@ -81,13 +81,16 @@ class Ranker:
 def top_pages(docs: np.ndarray, keys: np.ndarray, start: int, stop: int) -> list[int]:
     """`docs[start:stop]` in ascending `keys` order (ties: lower doc number first).
 
-    Only the best `stop` are sorted: everything up to the stop-th key (ties included, so
-    pages never overlap or skip), found with a linear-time partition.
+    Nothing is sorted but the page: two linear-time partitions find the keys at positions
+    `start` and `stop - 1`, and only the documents between those keys (the page, plus any
+    ties at its edges) are sorted, so the last page costs what the first does.
     """
     stop = min(stop, docs.size)
     if start >= stop:
         return []
-    kth = np.partition(keys, stop - 1)[stop - 1]
-    keep = np.flatnonzero(keys <= kth)
+    part = np.partition(keys, sorted({start, stop - 1}))
+    low, high = part[start], part[stop - 1]
+    before = int(np.count_nonzero(keys < low))  # all of these rank above the page
+    keep = np.flatnonzero((keys >= low) & (keys <= high))
     order = keep[np.lexsort((docs[keep], keys[keep]))]
-    return docs[order[start:stop]].tolist()
+    return docs[order[start - before : stop - before]].tolist()
