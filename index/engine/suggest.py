@@ -4,8 +4,9 @@ Only for queries with fewer than PLENTY results, and never for wildcards. A type
 a candidate for correction when fewer than KNOWN articles hold it (in its field: `title:`
 words among headlines, `author:` words among bylines, …). Corrections are words of the
 field's dictionary (`spell`, the unstemmed words of titles and standfirsts, for text; the
-field's own words for names) within a Damerau–Levenshtein distance of MAX_DISTANCE (a
-transposition is one edit: Whangarie → Whangarei), found through the vocabulary's letter-pair
+field's own words for names) within a Damerau–Levenshtein distance of 2 (1 for words of
+up to 5 letters, and for words the archive has at all; a transposition is one edit:
+Whangarie → Whangārei), found through the vocabulary's letter-pair
 index (index.engine.vocab): a word within k edits shares all but 3k of its letter pairs.
 The nearest wins, then the most frequent; it must be in at least GAIN times as many
 articles as the typed word. The suggestion is written as the archive writes it (macrons
@@ -106,7 +107,9 @@ class Speller:
             return None
         dictionary = "spell" if fieldname in _TEXT_FIELDS else fieldname
         best: tuple[int, int, str] | None = None
-        for distance, word in self.candidates(dictionary, folded):
+        # A word the archive has (if rarely) is more likely right: only one edit away then.
+        limit = max_distance(folded) if known == 0 else 1
+        for distance, word in self.candidates(dictionary, folded, limit):
             if fieldname in _TEXT_FIELDS and _STEM.term(word) == _STEM.term(folded):
                 continue  # another form of the same word, not a correction
             count = self.frequency(fieldname, word)
@@ -117,9 +120,8 @@ class Speller:
                 best = key
         return None if best is None else in_case_of(typed, self.spelling(dictionary, best[2]))
 
-    def candidates(self, dictionary: str, word: str) -> list[tuple[int, str]]:
-        """(distance, word) of the dictionary's words within max_distance of `word`."""
-        limit = max_distance(word)
+    def candidates(self, dictionary: str, word: str, limit: int) -> list[tuple[int, str]]:
+        """(distance, word) of the dictionary's words within `limit` edits of `word`."""
         found: set[str] = set()
         for words in self.vocab.field(dictionary):
             if isinstance(words, SegmentWords):
