@@ -9,6 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from index import limits
 from tests.web_support import PREMIUM_ID, PREMIUM_PARAGRAPHS, links
 
 
@@ -138,3 +139,19 @@ def test_result_links_keep_every_search_parameter(client):
             "page": "2",
             "page_size": "5",
         }
+
+
+def test_help_and_the_openapi_document_quote_the_limits(client):
+    html = client.get("/help").get_data(as_text=True)
+    for value in (
+        f"{limits.MAX_QUERY_CHARS:,} characters",
+        f"{limits.MAX_QUERY_TERMS} words",
+        f"{limits.MAX_WILDCARD_TERMS:,} different words",
+        f"{limits.MAX_POSTINGS:,} index entries",
+    ):
+        assert value in html
+    doc = client.get("/api/openapi.json").get_json()
+    assert doc["info"]["x-limits"] == limits.describe()
+    q = next(p for p in doc["paths"]["/api/search"]["get"]["parameters"] if p["name"] == "q")
+    assert f"{limits.MAX_WILDCARD_TERMS:,} different indexed words" in q["description"]
+    assert q["schema"]["maxLength"] == limits.MAX_QUERY_CHARS

@@ -122,4 +122,4 @@ def article(article_id: str) -> Any:
 
 @bp.get("/help")
 def help_page() -> Any:
-    return render_template("help.html", limits=limits)
+    return render_template("help.html")

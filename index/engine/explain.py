@@ -23,7 +23,8 @@ from index.model import SearchRequest
 from index.ondisk.analysis import FoldStemFilter
 
 VARIANTS_SHOWN = 3
-VARIANTS_LOOKED_AT = 200
+VARIANTS_LOOKED_AT = 200  # words sharing the stem's letters, per word
+VARIANTS_FOR = 10  # the first words of a query get their other forms named
 PATTERN_WORDS_SHOWN = 4
 _STEM = FoldStemFilter()
 _FOLD = FoldStemFilter(stem=False, stops=())
@@ -59,9 +60,13 @@ class _Describer:
     def __init__(self, vocab: Vocabulary, reader: IndexReader) -> None:
         self.vocab = vocab
         self.reader = reader
+        self.looked_up = 0
 
     def variants(self, typed: str, stem: str) -> list[str]:
         """Other words of the archive with the same stem, most frequent first."""
+        self.looked_up += 1
+        if self.looked_up > VARIANTS_FOR:
+            return []
         folded = _FOLD.term(typed)
         found = [
             w

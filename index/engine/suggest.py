@@ -37,6 +37,7 @@ KNOWN = 3  # a word in this many articles (of its field) is taken as spelt right
 GAIN = 10  # a correction is in at least GAIN times as many articles as the typed word
 MIN_LENGTH = 4  # shorter words are too often other words one edit away
 MAX_CANDIDATES = 4000  # dictionary words compared with one typed word, at most
+MAX_WORDS = 10  # words of one query looked at
 _WORD = re.compile(TOKEN_PATTERN)
 _FOLD = FoldStemFilter(stem=False, stops=())
 _STEM = FoldStemFilter()
@@ -79,15 +80,20 @@ class Speller:
         """The query as typed with its misspelt words corrected, or None."""
         if total >= PLENTY:
             return None
+        typed = [
+            (leaf, match)
+            for leaf in parsed.words
+            if leaf.kind != "pattern"
+            for match in _WORD.finditer(leaf.text)
+        ]
+        if len(typed) > MAX_WORDS:
+            return None
         edits = []
-        for leaf in parsed.words:
-            if leaf.kind == "pattern":
-                continue
-            for match in _WORD.finditer(leaf.text):
-                fixed = self.correct(match.group(0), leaf.field)
-                if fixed is not None:
-                    start = leaf.span[0] + match.start()
-                    edits.append((start, start + len(match.group(0)), fixed))
+        for leaf, match in typed:
+            fixed = self.correct(match.group(0), leaf.field)
+            if fixed is not None:
+                start = leaf.span[0] + match.start()
+                edits.append((start, start + len(match.group(0)), fixed))
         for start, end, fixed in sorted(edits, reverse=True):
             q = q[:start] + fixed + q[end:]
         return q if edits else None
