@@ -58,11 +58,15 @@ class SegmentWords:
         return self._blob[self._starts[lo] : self._starts[hi]].tobytes().decode("utf-8")
 
     def pick(self, ids: np.ndarray) -> str:
-        """The words with these ids, each ending in "\\n"."""
-        blob, starts = self._blob, self._starts
-        return "".join(
-            blob[starts[i] : starts[i + 1]].tobytes().decode("utf-8") for i in ids.tolist()
-        )
+        """The words with these ids, each ending in "\\n" (gathered by one numpy indexing)."""
+        if not len(ids):
+            return ""
+        ids = np.asarray(ids, np.int64)
+        starts = self._starts[ids]
+        lengths = self._starts[ids + 1] - starts
+        placed = np.cumsum(lengths) - lengths  # where each word starts in the result
+        at = np.arange(int(lengths.sum())) - np.repeat(placed - starts, lengths)
+        return self._blob[at].tobytes().decode("utf-8")
 
     def pair_size(self, code: int) -> int:
         """How many words hold the letter pair `code`."""
