@@ -18,7 +18,7 @@ MAX_NESTING = 20  # brackets inside brackets
 # -- wildcards ---------------------------------------------------------------------------------
 # The indexed words all the wildcards of one query may stand for (each is searched exactly:
 # a wildcard matching more is refused, never cut short).
-MAX_WILDCARD_TERMS = 2000
+MAX_WILDCARD_TERMS = 1000
 # Dictionary words the wildcards of one query may look at to find those (a pattern's
 # candidates come from the vocabulary's sorted order or its letter-pair index, so this is
 # what the pattern matches plus what its letters cannot rule out).

@@ -195,7 +195,8 @@ class Searcher:
             return []
         terms = _rank_terms(parsed)
         if terms and req.sort == "relevance":
-            return gen.ranker.top(docs, terms, start, stop)
+            assert parsed is not None
+            return gen.ranker.top(docs, terms, start, stop, parsed.content_frequencies())
         # Newest first unless "oldest"; ties broken by document number for stable paging.
         published = gen.columns.published[docs]
         return top_pages(docs, published if req.sort == "oldest" else -published, start, stop)

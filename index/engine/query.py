@@ -35,6 +35,11 @@ class ParsedQuery:
     match: wq.Query
     tree: Node
     ignored: list[str] = field(default_factory=list)  # words left out as too common
+    # Articles holding each (field, word) read, counted for the budget (ranking reuses them).
+    frequencies: dict[tuple[str, str], int] = field(default_factory=dict)
+
+    def content_frequencies(self) -> dict[str, int]:
+        return {t: n for (f, t), n in self.frequencies.items() if f == CONTENT}
 
     @property
     def words(self) -> list[Leaf]:
@@ -126,8 +131,9 @@ def resolve(
         raise InvalidQuery(
             f"the query has {terms} words; at most {MAX_QUERY_TERMS} can be searched at once"
         )
-    budget.read(sum(reader.doc_frequency(f, t) for f, t in query_terms(resolved)))
-    return ParsedQuery(to_whoosh(resolved), resolved, resolver.ignored)
+    frequencies = {(f, t): reader.doc_frequency(f, t) for f, t in query_terms(resolved)}
+    budget.read(sum(frequencies.values()))
+    return ParsedQuery(to_whoosh(resolved), resolved, resolver.ignored, frequencies)
 
 
 def query_terms(node: Node) -> set[tuple[str, str]]:

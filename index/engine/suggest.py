@@ -168,10 +168,12 @@ def _near_in_files(words: SegmentWords, word: str, limit: int) -> list[str]:
     lists = [words.pair_words(code) for code in codes]
     if not any(len(ids) for ids in lists):
         return []
-    ids, shared = np.unique(np.concatenate(lists), return_counts=True)
+    ordered = np.sort(np.concatenate(lists).astype(np.int64))  # (np.unique is slow: see vocab)
+    first = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+    ids, shared = ordered[first], np.diff(np.r_[first, len(ordered)])
     keep = shared >= max(1, len(codes) - 3 * limit)
     ids, shared = ids[keep], shared[keep]
-    lengths = words.lengths(ids.astype(np.int64))
+    lengths = words.lengths(ids)
     keep = np.abs(lengths - len(word.encode("utf-8"))) <= limit
     ids, shared = ids[keep], shared[keep]
     best = ids[np.argsort(-shared, kind="stable")[:MAX_CANDIDATES]]

@@ -76,12 +76,10 @@ def expand(text: str, fieldname: str, vocab: Vocabulary, budget: WorkBudget) -> 
     found: set[str] = set()
     for words in vocab.field(fieldname):
         if isinstance(words, SegmentWords):
-            matched = _from_files(words, prefix, codes, regex, budget)
+            found.update(_from_files(words, prefix, codes, regex, budget))
         else:
-            matched = _from_whoosh(words, prefix, regex, budget)
-        before = len(found)
-        found.update(matched)
-        budget.expand(text, len(found) - before)
+            found.update(_from_whoosh(words, prefix, regex, budget))
+    budget.expand(text, len(found))  # (each segment's candidates were paid for as read)
     return sorted(found)
 
 

@@ -90,12 +90,21 @@ def _pair_index(blob: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     codes = (points[:-1] << _SHIFT) | points[1:]
     inside = ~(edge[:-1] & edge[1:])
     codes, word_of = codes[inside], word_of[inside]
-    grams, rank = np.unique(codes, return_inverse=True)
-    keys = np.unique((rank.astype(np.int64) << 32) | word_of)  # a word's repeated pairs once
+    # Sorting, not np.unique: numpy 2.3's unique took 25 s on 3M int64 where sort takes 0.4 s.
+    grams = _distinct(np.sort(codes))
+    rank = np.searchsorted(grams, codes)
+    keys = _distinct(np.sort((rank << 32) | word_of))  # a word's repeated pairs once
     counts = np.bincount(keys >> 32, minlength=len(grams))
     gramstarts = np.zeros(len(grams) + 1, np.int64)
     np.cumsum(counts, out=gramstarts[1:])
     return grams, gramstarts, (keys & 0xFFFFFFFF).astype(np.uint32)
+
+
+def _distinct(ordered: np.ndarray) -> np.ndarray:
+    """The distinct values of a sorted array."""
+    keep = np.ones(len(ordered), bool)
+    keep[1:] = ordered[1:] != ordered[:-1]
+    return ordered[keep]
 
 
 def _write_segment(reader: IndexReader, target: Path) -> None:
