@@ -167,6 +167,7 @@ def test_common_words_are_left_out_and_said_so(corpus) -> None:
         ("?e*", "cannot be looked up"),
         ("covid-*", "within one word"),
         ("(" * 30 + "rugby", "nested too deeply"),
+        ("-(" * 30 + "rugby", "nested too deeply"),
         ("x" * 1001, "too long"),
     ],
 )
@@ -187,6 +188,11 @@ def test_what_cannot_be_read_as_typed_is_a_400_saying_why(corpus, q: str, reason
         ("rugby -", "rugby"),  # a lone dash is punctuation
         ("rugby NOT", "rugby"),
         ("club:zorblat running", "club zorblat running"),  # an unknown field is a word
+        ("NOT NOT rugby", "rugby"),
+        ("-" * 900 + "rugby", "rugby"),  # an even number of negations, however many
+        ("NOT " * 199 + "rugby", "-rugby"),
+        ("title:" * 150 + "zorblat", "title:zorblat"),
+        ("zorblat:" * 40 + "rugby", "zorblat rugby"),
     ],
 )
 def test_lenient_readings_keep_the_meaning(corpus, q: str, same_as: str) -> None:

@@ -109,31 +109,33 @@ def tokens(text: str) -> list[Token]:
 
 
 def _word_tokens(word: str, start: int, found: list[Token]) -> None:
-    if word[:1] in ("-", "+"):
-        if word[0] == "-" and len(word) > 1:
-            found.append(Token("-", "-", (start, start + 1)))
-        if len(word) > 1:
-            _word_tokens(word[1:], start + 1, found)
-        return  # a lone `-` or `+` is punctuation; `+` (required) is what every word is
-    if word in _OPERATORS:
-        found.append(Token(word, word, (start, start + len(word))))
-        return
-    prefix = _FIELD_PREFIX.match(word)
-    if prefix:
-        rest, at = word[prefix.end() :], start + prefix.end()
+    """The tokens of one run of non-space characters (a loop: a query may hold 1,000)."""
+    while word:
+        if word[0] in "-+":
+            if word[0] == "-" and len(word) > 1:
+                found.append(Token("-", "-", (start, start + 1)))
+            # a lone `-` or `+` is punctuation; `+` (required) is what every word is
+            word, start = word[1:], start + 1
+            continue
+        if word in _OPERATORS:
+            found.append(Token(word, word, (start, start + len(word))))
+            return
+        prefix = _FIELD_PREFIX.match(word)
+        if prefix is None:
+            kind = "pattern" if ("*" in word or "?" in word) else "word"
+            found.append(Token(kind, word, (start, start + len(word))))
+            return
+        at = start + prefix.end()
         name = QUERY_FIELDS.get(prefix.group(1).lower())
         if name is not None:
             found.append(Token("field", name, (start, at)))
         else:  # an unknown `name:word` is the two words
             found.append(Token("word", prefix.group(1), (start, at - 1)))
-        if rest:
-            _word_tokens(rest, at, found)
-        return
-    kind = "pattern" if ("*" in word or "?" in word) else "word"
-    found.append(Token(kind, word, (start, start + len(word))))
+        word, start = word[prefix.end() :], at
 
 
 _CANNOT_START = {"AND", "OR", ")"}
+_EXAMPLES = {"author": "smith", "section": "sport", "tag": "housing", "source": "reuters"}
 
 
 @dataclass
@@ -178,14 +180,24 @@ class _Parser:
         return _combine(AnyOf, [o for o in options if o is not None])
 
     def unary(self, depth: int, fieldname: str) -> Node | None:
-        token = self.peek()
-        if token is not None and token.kind in ("NOT", "-"):
+        """NOTs, `-`s and field names (in any order), then what they apply to."""
+        negated = False
+        while (token := self.peek()) is not None and token.kind in ("NOT", "-", "field"):
             self.take()
             if not self.starts_item():
+                if token.kind == "field":
+                    name, example = token.text, _EXAMPLES.get(token.text, "budget")
+                    raise InvalidQuery(
+                        f"“{name}:” needs a word after it, e.g. {name}:{example} "
+                        f'or {name}:"two words"'
+                    )
                 return None  # nothing to leave out: ignored
-            child = self.unary(depth, fieldname)
-            return Not(child) if child is not None else None
-        return self.primary(depth, fieldname)
+            if token.kind == "field":
+                fieldname = token.text
+            else:
+                negated = not negated  # NOT NOT x is x
+        node = self.primary(depth, fieldname)
+        return Not(node) if negated and node is not None else node
 
     def primary(self, depth: int, fieldname: str) -> Node | None:
         token = self.take()
@@ -196,14 +208,6 @@ class _Parser:
             if self.peek() is not None:
                 self.take()  # the `)`; at the end of the query an unclosed group just closes
             return node
-        if token.kind == "field":
-            if not self.starts_item():
-                example = next(k for k, v in QUERY_FIELDS.items() if v == token.text)
-                raise InvalidQuery(
-                    f"“{example}:” needs a word after it, e.g. {example}:budget "
-                    f'or {example}:"two words"'
-                )
-            return self.unary(depth, token.text)
         return Leaf(token.kind, token.text, fieldname, token.span)
 
 
