@@ -153,6 +153,10 @@ def _list_items(items: Any) -> Iterator[Block]:
             yield Block("item", html_to_text(item.get("content")))
 
 
+def _has_embed_markup(content: Any) -> bool:
+    return isinstance(content, str) and "<" in content and bool(_EMBED_MARKUP.search(content))
+
+
 def _emphasized_html(content: Any) -> bool:
     if not isinstance(content, str) or not content.lstrip().startswith("<"):
         return False
@@ -165,7 +169,7 @@ def _emphasized_html(content: Any) -> bool:
 def _element_blocks(element: dict[str, Any]) -> Iterator[Block]:
     kind = element.get("type")
     content = element.get("content")
-    if kind in _TEXT_TYPES and isinstance(content, str) and _EMBED_MARKUP.search(content):
+    if kind in _TEXT_TYPES and _has_embed_markup(content):
         yield from _raw_html_blocks(f"<p>{content}</p>")
     elif kind in _TEXT_TYPES:
         yield Block("text", html_to_text(content), _emphasized_html(content))
