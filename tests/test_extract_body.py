@@ -51,6 +51,13 @@ def text(content: str) -> dict:
             f"<p>{STORY}</p><div>{IFRAME}<div>Crowds at the wharf</div></div><p>{MORE}</p>",
             [STORY, MORE],
         ),
+        # A line telling the reader to play the embed, and a custom player element.
+        (
+            f"<p>{STORY}</p><p>Watch the moment the slip came down</p>"
+            '<video-js data-account="1"></video-js>'
+            f"<p>{MORE}</p>",
+            [STORY, MORE],
+        ),
         # A credit after a colon ends the caption line.
         (
             f"<p>{STORY}</p><div>{IFRAME}</div><p>Crowds at the wharf. Video: Supplied</p>",
@@ -99,6 +106,7 @@ def text(content: str) -> dict:
     ids=[
         "watch-line-player-credit",
         "caption-in-player-box",
+        "play-line-custom-player",
         "colon-credit",
         "photo-credit-line",
         "italic-caption-of-post",

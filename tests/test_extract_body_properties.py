@@ -48,9 +48,10 @@ FURNITURE_NAME = re.compile(
     r"(?<![a-z])(ad|share|social|promo|newsletter|paywall|related|discover|card|audio|caption"
     r"|credit|video|embed|gallery|media|player|oembed|image|tweet|instagram)(?![a-z])"
 )
-# Caption lines: "Label: …" (not a story's own OPINION: lead), "… Kind / Credit" or
-# "… Kind: Credit"; a heading beside an embed only in the first form.
+# Caption lines: "Label: …" (not a story's own OPINION: lead) or "Watch …", "… Kind / Credit"
+# or "… Kind: Credit"; a heading beside an embed only in the first form.
 LABEL_LINE = re.compile(r"^(?!OPINION)[A-Z]\w*(?: \w+)?: \S")
+PLAY_LINE = re.compile(r"^(?:Watch|Listen) ")
 CREDIT_LINE = re.compile(r"\b[A-Z]\w* / [A-Z][^/]*$|\. [A-Z]\w+: [A-Z][\w ]*$")
 ANS_TEXT_TYPES = {"text", "header", "list", "raw_html", "quote"}
 ANS_SILENT_TYPES = {"interstitial_link", "divider"}
@@ -117,7 +118,7 @@ def caption_like(element: etree._Element) -> bool:
         return bool(LABEL_LINE.search(text))
     if element.tag not in ("p", "div"):
         return False
-    if LABEL_LINE.search(text) or CREDIT_LINE.search(text):
+    if LABEL_LINE.search(text) or PLAY_LINE.search(text) or CREDIT_LINE.search(text):
         return True
     return emphasized(element) and text[-1] in ".!?”"
 

@@ -5,10 +5,10 @@ the same sequence of blocks: text, headings, list items, and the places of embed
 "Watch: …" line or a photo's "… Photo / Supplied" credit is often plain text right before or
 after the embed, with nothing in the markup to say so. Such a line is dropped when it is
 (1) next to an embed, or next to another caption line that is, and (2) shaped like a caption:
-short, and led by a label ("Watch: …"), or ending in a credit ("Video / NZ Herald"), or a
-sentence set wholly in bold or italics. A heading beside an embed is its title only when led
-by a label ("Watch: …"). Text far from any embed is never dropped, whatever it says, and list
-items are never captions.
+short, and led by a label ("Watch: …") or by "Watch"/"Listen", or ending in a credit
+("Video / NZ Herald"), or a sentence set wholly in bold or italics. A heading beside an embed
+is its title only when led by a label ("Watch: …"). Text far from any embed is never dropped,
+whatever it says, and list items are never captions.
 """
 
 from __future__ import annotations
@@ -36,6 +36,8 @@ _CAPTION_LINES = 2
 # "Watch: …", "WATCH | …", "Video highlights: …" (a one- or two-word label, then the caption;
 # not "Q: …" or "A: …" of an interview).
 _LABEL_LEAD = re.compile(r"^([A-Z][\w’'&-]+(?: [\w’'&-]+)?) ?[:|] *\S")
+# A line that tells the reader to play the embed beside it: "Watch the moment …", "Listen: …".
+_PLAY_LEAD = re.compile(r"^(?:watch|listen)\b(?!-)", re.IGNORECASE)
 # Leads that label the story itself (DESIGN: an "OPINION:" lead is a paragraph).
 _STORY_LABELS = frozenset(
     {
@@ -85,6 +87,8 @@ def is_caption_shaped(block: Block) -> bool:
         return True
     if block.kind == "heading":
         return False
+    if _PLAY_LEAD.match(text):
+        return True
     if _CREDIT_TAIL.search(text):
         return True
     return block.emphasized and text.endswith(_SENTENCE_END)

@@ -148,8 +148,8 @@ def kind_of(element: etree._Element) -> Kind | None:
     tag = element.tag
     if not isinstance(tag, str) or tag in NOISE_TAGS:
         return "noise"
-    if tag in EMBED_TAGS:
-        return "embed"
+    if tag in EMBED_TAGS or ("-" in tag and not _EMBED_WORDS.isdisjoint(tag.split("-"))):
+        return "embed"  # custom players too: <video-js>, <lite-youtube>
     return _named_kind(element)
 
 

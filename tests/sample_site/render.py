@@ -14,8 +14,9 @@ Layouts (what each page carries, richest first):
   section[data-test-ui=article__body] (or the premium top/bottom halves) and continues in
   div.article__raw-html blocks after it, with a share bar, a promo and story cards between.
 
-Every layout embeds a video in the body with a "Watch: …" caption line and a credit beside it
-(a video element and caption text in the ANS), which is embed furniture, never article text.
+Every layout embeds a video in the body with a "Watch: …" caption line (dom-2025-split: a
+"Watch the …" line in a bare wrapper) and a credit beside it (a video element and caption
+text in the ANS), which is embed furniture, never article text.
 
 A body is split on blank lines. Paragraph shapes are inferred so crossheads and lists appear:
 an "OPINION:" first paragraph is a bold lead, a run of two or more short paragraphs without
@@ -47,12 +48,15 @@ NON_ARTICLE_KINDS: tuple[str, ...] = ("video", "gallery", "section", "people", "
 
 
 def _body_html(
-    article: Article, cards_hook: str, cards_heading: str, *, hooked_video: bool = True
+    article: Article, cards_hook: str, cards_heading: str, *, split_layout: bool = False
 ) -> list[str]:
     """Body blocks as HTML with noise between them: a captioned video, an ad, a photo, a
     tweet, story cards."""
     video = parts.video_with_caption(
-        data.VIDEO_TITLE, data.VIDEO_CAPTION, data.VIDEO_CREDIT, hooked=hooked_video
+        data.VIDEO_TITLE,
+        data.VIDEO_PLAY_CAPTION if split_layout else data.VIDEO_CAPTION,
+        data.VIDEO_CREDIT,
+        hooked=not split_layout,
     )
     noise = {
         2: video,
@@ -171,7 +175,7 @@ def _dom_raw(article: Article) -> str:
 
 def _dom_2025_split(article: Article) -> str:
     """A 2024-25 body split over containers: section(s) first, then raw HTML blocks."""
-    items = _body_html(article, "discover-more", "Discover more", hooked_video=False)
+    items = _body_html(article, "discover-more", "Discover more", split_layout=True)
     cut = _split_at(items)
     if article["premium"]:
         cut2 = max(cut + 1, 2 * len(items) // 3)

@@ -18,6 +18,7 @@ CAPTION = "Volunteers plant native trees along the stream bank. Photo / Supplied
 # An in-body video's title, its "Watch:" caption line and its credit: embed furniture, not text.
 VIDEO_TITLE = "Planting day on the stream bank"
 VIDEO_CAPTION = "Watch: Volunteers show how the new trees go in."
+VIDEO_PLAY_CAPTION = "Watch the volunteers plant the first trees"
 VIDEO_CREDIT = "Video / NZ Herald"
 
 
