@@ -25,7 +25,8 @@ import time
 from pathlib import Path
 
 from bench.synth import synthetic_archive
-from index.build import current_build, is_current_format, rebuild
+from index.layout import current_build, is_current_format
+from index.maintain.build import rebuild
 from index.model import SearchRequest
 from index.search import Searcher
 

@@ -26,7 +26,8 @@ from collections import defaultdict
 from pathlib import Path
 
 from bench.synth import synthetic_archive
-from index.build import current_build, is_current_format, rebuild
+from index.layout import current_build, is_current_format
+from index.maintain.build import rebuild
 
 REPO = Path(__file__).resolve().parents[1]
 QUERIES = [

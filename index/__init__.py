@@ -1,5 +1,33 @@
-"""The Whoosh index over the archive: schema, rebuild, incremental update and search.
+"""The full-text index over the archive, in layers (imports point down this list):
 
-Only this package imports whoosh. The web app uses `index.search.Searcher` and the plain
-types of `index.model`.
+    search.py, model.py   the face the web sees: Searcher answers SearchRequests with
+                          plain SearchResults (no Whoosh type crosses this line)
+    rebuild.py, update.py, stats.py
+                          the commands (python -m index.rebuild / .update / .stats)
+    maintain/             full parallel rebuild, incremental update, statistics (writes)
+    engine/               the query engine: parse, match, rank, count, facet, quote (reads)
+    layout.py             the index directory: the `current` link, meta.json, the lock, FORMAT
+    ondisk/               the on-disk format: schema, analysis, codec, bulk segment writer,
+                          column and postings readers; the only code on Whoosh's private APIs
+
+What Whoosh still does: the term dictionary and its files, segment and TOC bookkeeping,
+per-document columns and field lengths, the query parser and query objects, deletions and
+update_document, key-term extraction for related articles, and a fallback matcher for any
+query the engine does not evaluate itself.
+
+What this package does itself, and why (figures at 200,000 articles, 2 cores):
+- Posting blocks are packed arrays decoded by numpy (ondisk/codec.py): Whoosh's pickled
+  blocks cost ~0.5 µs per posting to decode, most of a query's time.
+- Segments are written whole from in-memory inversion (ondisk/bulk.py) by several processes:
+  Whoosh's pooled writer ran ~550 articles/s; this ~2,400/s on the synthetic corpus.
+- Columns are read with one numpy.frombuffer each (ondisk/columns.py): Whoosh's
+  value-per-call readers took ~1 s to open a searcher (now ~14 ms).
+- Match sets, exact totals and facets are numpy set operations and bincounts
+  (engine/docsets.py, setops.py, facets.py): Whoosh's collectors counted at ~6 ms per
+  1,000 matches, and `groupedby=` scores every match.
+- BM25F ranking is numpy over whole posting lists (engine/ranking.py): Whoosh's scorer
+  steps through matchers one posting at a time.
+- Phrases of common words are answered from indexed word pairs (engine/phrases.py):
+  Whoosh's position check took over a second for "police said".
+- Segments are not compound: Whoosh copies a compound segment's files into memory.
 """

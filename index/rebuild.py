@@ -17,8 +17,9 @@ from collections.abc import Sequence
 
 from crawler.archive import ArchiveError
 from crawler.config import load_config
-from index.build import BuildFailed, IndexBusy, rebuild
-from index.update import NoIndex, update
+from index.layout import IndexBusy
+from index.maintain.build import BuildFailed, rebuild
+from index.maintain.incremental import NoIndex, update
 
 
 def main(argv: Sequence[str] | None = None) -> int:

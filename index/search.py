@@ -3,8 +3,8 @@
 One `Searcher` per process, shared by threads (Whoosh readers are not thread-safe, so calls
 are serialised by a lock). It keeps one Whoosh searcher open, notices at most once a second
 when a rebuild swapped in a new index (or an update committed) and switches without a
-restart. Counting, filters and facets run on numpy column arrays (see facets.py); Whoosh
-matches and ranks; hits are filled from the archive by id.
+restart. Parsing, matching, ranking, facets and snippets are index.engine's; this module
+holds the open index and puts one answer together; hits are filled from the archive by id.
 
 Date drill-down: the year facet counts over all years (so another year can be picked),
 the month facet over the chosen year, the day facet over the chosen month; every other
@@ -14,7 +14,6 @@ facet counts over the final filtered match set. The timeline is the deepest of t
 from __future__ import annotations
 
 import logging
-import os
 import threading
 import time
 from pathlib import Path
@@ -24,18 +23,19 @@ from whoosh import index as whoosh_index
 from whoosh.searching import Searcher as WhooshSearcher
 
 from crawler.archive import Archive
-from index.analysis import value_key
-from index.build import CURRENT, current_build, is_current_format
-from index.docsets import query_docs
-from index.facets import Columns
+from index.engine.cache import PostingsCache
+from index.engine.docsets import query_docs
+from index.engine.facets import Columns
+from index.engine.query import ParsedQuery, make_parser, parse, positive_terms
+from index.engine.ranking import Ranker, top_pages
+from index.engine.requests import Period, validate_request
+from index.engine.setops import union
+from index.engine.snippets import lead, snippet
+from index.engine.suggest import suggest
+from index.layout import FORMAT, current_build, current_target, format_of
 from index.model import Hit, IndexUnavailable, SearchRequest, SearchResult, TimelineBar
-from index.query import ParsedQuery, make_parser, parse, positive_terms
-from index.ranking import PostingsCache, Ranker, top_pages
-from index.requests import Period, validate_request
-from index.schema import CONTENT
-from index.setops import union
-from index.snippets import lead, snippet
-from index.suggest import suggest
+from index.ondisk.analysis import value_key
+from index.ondisk.schema import CONTENT
 
 logger = logging.getLogger(__name__)
 CHECK_INTERVAL = 1.0  # seconds between checks for a newly swapped-in index
@@ -77,6 +77,13 @@ class Searcher:
         self._target = None
 
     def _open(self, build_dir: Path) -> None:
+        found = format_of(build_dir)
+        if found != FORMAT:
+            # Older builds pickled classes this version no longer has: never unpickle them.
+            raise IndexUnavailable(
+                f"the index at {self.index_dir} was built by an older version (format {found}, "
+                f"this version reads {FORMAT}): run `python -m index.rebuild`"
+            )
         ix = whoosh_index.open_dir(build_dir)
         searcher = ix.searcher()
         cache = PostingsCache(searcher)
@@ -85,18 +92,13 @@ class Searcher:
         self._ix, self._searcher, self._columns, self._ranker = ix, searcher, columns, ranker
         self._target = build_dir.name
         logger.info("opened index %s (%d documents)", build_dir, searcher.doc_count())
-        if not is_current_format(build_dir):
-            logger.warning("index %s has an older format: run index.rebuild for speed", build_dir)
 
     def _current(self) -> tuple[WhooshSearcher, Columns]:
         """The open searcher, switching to a newer index when one appeared."""
         now = time.monotonic()
         if self._searcher is None or now - self._checked >= CHECK_INTERVAL:
             self._checked = now
-            try:
-                target = os.readlink(self.index_dir / CURRENT)
-            except OSError:
-                target = None
+            target = current_target(self.index_dir)
             if target is None or current_build(self.index_dir) is None:
                 if self._searcher is None:
                     raise IndexUnavailable(f"no index at {self.index_dir}; run index.rebuild")

@@ -11,7 +11,7 @@ from pathlib import Path
 from bench.synth import generate_articles, synthetic_archive
 from crawler.archive import Archive
 from crawler.record import validate
-from index.schema import nz_day
+from index.ondisk.schema import nz_day
 
 ROOT = Path(__file__).resolve().parents[1]
 

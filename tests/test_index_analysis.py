@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from index.analysis import fold, name_analyzer, text_analyzer
+from index.ondisk.analysis import fold, name_analyzer, text_analyzer
 
 
 def terms(text: str, **kwargs: object) -> list[str]:

@@ -14,18 +14,27 @@ from pathlib import Path
 import pytest
 from whoosh import index as whoosh_index
 
-import index.build
+import index.maintain.build
+import index.maintain.incremental
 import index.search
-import index.update
 from bench.synth import generate_articles
 from crawler.archive import Archive
-from index.build import CURRENT, IndexBusy, current_build, index_lock, rebuild
-from index.columns import labels as column_labels
-from index.columns import numbers as column_numbers
-from index.model import SearchRequest
-from index.ranking import field_lengths
+from index.layout import (
+    CURRENT,
+    FORMAT,
+    IndexBusy,
+    current_build,
+    index_lock,
+    read_meta,
+    write_meta,
+)
+from index.maintain.build import rebuild
+from index.maintain.incremental import update
+from index.model import IndexUnavailable, SearchRequest
+from index.ondisk.columns import field_lengths
+from index.ondisk.columns import labels as column_labels
+from index.ondisk.columns import numbers as column_numbers
 from index.search import Searcher
-from index.update import update
 from tests.index_support import article, fill_archive
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -131,7 +140,7 @@ def test_killed_rebuild_leaves_live_index_and_next_rebuild_works(tmp_path) -> No
         tmp_path, synth=60, more=6000, seed=5
     )
     code = (
-        "import index.build as b; b.PARALLEL_MIN = 0; "
+        "import index.maintain.build as b; b.PARALLEL_MIN = 0; "
         f"b.rebuild({str(archive_path)!r}, {str(index_dir)!r}, procs=2)"
     )
     proc = subprocess.Popen([sys.executable, "-c", code], env=_env(tmp_path))
@@ -198,7 +207,7 @@ def test_a_corrupt_archive_row_fails_the_rebuild_with_a_message(tmp_path, parall
     live = current_build(index_dir)
     with sqlite3.connect(archive_path) as db:  # edited behind the archive's validation
         db.execute("UPDATE articles SET published = 'not a time' WHERE rowid = 250")
-    code = f"import sys, index.build as b; b.PARALLEL_MIN = {0 if parallel else 10**9}; "
+    code = f"import sys, index.maintain.build as b; b.PARALLEL_MIN = {0 if parallel else 10**9}; "
     code += "import index.rebuild as r; sys.exit(r.main(['--quiet']))"
     done = subprocess.run(
         [sys.executable, "-c", code], env=_env(tmp_path), capture_output=True, text=True, timeout=60
@@ -218,7 +227,7 @@ def test_a_corrupt_archive_row_fails_the_rebuild_with_a_message(tmp_path, parall
 def _start_parallel_rebuild(tmp_path: Path) -> tuple[subprocess.Popen[str], list[int]]:
     """`index.rebuild` in a subprocess, indexing in worker processes whatever the archive
     size; the process and its workers' pids once they run."""
-    code = "import sys, index.build as b; b.PARALLEL_MIN = 0; import index.rebuild as r; "
+    code = "import sys, index.maintain.build as b; b.PARALLEL_MIN = 0; import index.rebuild as r; "
     code += "sys.exit(r.main(['--quiet']))"
     proc = subprocess.Popen(
         [sys.executable, "-c", code], env=_env(tmp_path), stderr=subprocess.PIPE, text=True
@@ -244,8 +253,8 @@ def test_parallel_build_answers_like_one_process(tmp_path, monkeypatch) -> None:
     archive_path = tmp_path / "archive.sqlite3"
     fill_archive(archive_path, synth=300)
     one = rebuild(archive_path, tmp_path / "one", procs=1)
-    monkeypatch.setattr(index.build, "PARALLEL_MIN", 0)
-    monkeypatch.setattr(index.build, "SEGMENT_POSTINGS", 20_000)  # several segments each
+    monkeypatch.setattr(index.maintain.build, "PARALLEL_MIN", 0)
+    monkeypatch.setattr(index.maintain.build, "SEGMENT_POSTINGS", 20_000)  # several segments each
     many = rebuild(archive_path, tmp_path / "many", procs=2)
     assert many.articles == one.articles == 307
     with whoosh_index.open_dir(many.build_dir).searcher() as searcher:
@@ -337,7 +346,9 @@ def test_big_backfill_commits_in_parts_and_loses_nothing(tmp_path, monkeypatch) 
     rebuild(archive_path, tmp_path / "index", procs=1)
     with Archive(archive_path) as archive:
         archive.upsert_many(generate_articles(120, seed=31))
-    monkeypatch.setattr(index.update, "SEGMENT_POSTINGS", 3000)  # a commit every ~10 articles
+    monkeypatch.setattr(
+        index.maintain.incremental, "SEGMENT_POSTINGS", 3000
+    )  # a commit every ~10 articles
     assert update(archive_path, tmp_path / "index").articles == 120
     assert whoosh_index.open_dir(current_build(tmp_path / "index")).latest_generation() > 5
     rebuild(archive_path, tmp_path / "full", procs=1)
@@ -372,10 +383,38 @@ def test_clis(tmp_path) -> None:
         archive.upsert(article("CLINEW", title="Fresh one"))
     stats = _cli("index.stats", tmp_path)
     assert "documents        37" in stats.stdout
-    assert "format           2\n" in stats.stdout  # current: no rebuild advice
+    assert f"format           {FORMAT}\n" in stats.stdout
     assert "1 changes pending" in stats.stdout
     assert "updated 1 articles" in _cli("index.update", tmp_path).stdout
     assert "updated 0 articles" in _cli("index.rebuild", tmp_path, "--incremental").stdout
     stats = _cli("index.stats", tmp_path, "--json")
     assert '"documents": 38' in stats.stdout
     assert '"pending_changes": 0' in stats.stdout
+
+
+def test_an_index_of_an_older_format_asks_for_a_rebuild(tmp_path) -> None:
+    """Builds of an older format pickled classes this version moved: every reader says
+    "run python -m index.rebuild" instead of failing to unpickle them."""
+    archive_path = tmp_path / "archive.sqlite3"
+    with Archive(archive_path) as archive:
+        archive.upsert_many(generate_articles(20, seed=5))
+    rebuild(archive_path, tmp_path / "index", procs=1)
+    build = current_build(tmp_path / "index")
+    write_meta(build, {**read_meta(build), "format": FORMAT - 1})
+
+    searcher = Searcher(tmp_path / "index", archive_path)
+    with pytest.raises(IndexUnavailable, match=r"older version.*python -m index\.rebuild"):
+        searcher.search(SearchRequest(q="police"))
+    searcher.close()
+    for command in ("index.stats", "index.update"):
+        done = _cli(command, tmp_path)
+        assert done.returncode == 2
+        assert "older version" in done.stderr
+        assert "index.rebuild" in done.stderr
+        assert "Traceback" not in done.stderr
+    assert _cli("index.rebuild", tmp_path, "--quiet").returncode == 0
+    searcher = Searcher(tmp_path / "index", archive_path)
+    try:
+        assert searcher.search(SearchRequest(q="")).total == 20
+    finally:
+        searcher.close()

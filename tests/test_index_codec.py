@@ -1,8 +1,8 @@
 """The packed posting blocks, positions and bulk segment writer against stock Whoosh.
 
-index.codec, index.formats and index.bulk change how postings are written and stored, never
-what they are: every term's (doc, weight, positions or frequency) must read back exactly
-as stock whoosh3 (its codec, its formats, its SegmentWriter) gives them.
+index.ondisk.codec, index.ondisk.formats and index.ondisk.bulk change how postings are written
+and stored, never what they are: every term's (doc, weight, positions or frequency) must read
+back exactly as stock whoosh3 (its codec, its formats, its SegmentWriter) gives them.
 """
 
 from __future__ import annotations
@@ -18,11 +18,11 @@ from whoosh.filedb.filestore import RamStorage
 from whoosh.formats import Frequency, Positions
 
 from bench.synth import generate_articles
-from index.bulk import BulkSegmentWriter, open_for_writing
-from index.codec import ArrayLeafMatcher, HeraldCodec
-from index.formats import PackedPositions
-from index.ranking import postings
-from index.schema import make_schema, to_document
+from index.ondisk.bulk import BulkSegmentWriter, open_for_writing
+from index.ondisk.codec import ArrayLeafMatcher, HeraldCodec
+from index.ondisk.formats import PackedPositions
+from index.ondisk.postings import postings
+from index.ondisk.schema import make_schema, to_document
 from tests.index_support import article
 
 

@@ -1,7 +1,7 @@
 """Phrase search is exact: the same documents as reading every article word by word.
 
 Common-word pairs are answered from the pairs field, other phrases by checking positions
-in a narrowed candidate set (index.phrases); both must agree with a brute-force reading.
+in a narrowed candidate set (index.engine.phrases); both must agree with a brute-force reading.
 """
 
 from __future__ import annotations
@@ -9,10 +9,10 @@ from __future__ import annotations
 import pytest
 
 from crawler.archive import Archive
-from index.analysis import pair_analyzer, pair_terms, text_analyzer, words
-from index.build import rebuild
+from index.maintain.build import rebuild
 from index.model import MAX_PAGE_SIZE, SearchRequest
-from index.phrases import common_words
+from index.ondisk.analysis import pair_analyzer, pair_terms, text_analyzer, words
+from index.ondisk.pairs import common_words
 from index.search import Searcher
 from tests.index_support import article, fill_archive
 

@@ -10,12 +10,13 @@ import numpy as np
 import pytest
 from whoosh import index as whoosh_index
 
-from index.analysis import text_analyzer
-from index.build import rebuild
+from index.engine.cache import PostingsCache
+from index.engine.query import WILDCARD_LIMIT
+from index.engine.ranking import SPARSE_SHARE, Ranker
+from index.maintain.build import rebuild
 from index.model import IndexUnavailable, InvalidRequest, SearchRequest
-from index.query import WILDCARD_LIMIT
-from index.ranking import SPARSE_SHARE, PostingsCache, Ranker
-from index.schema import nz_day
+from index.ondisk.analysis import text_analyzer
+from index.ondisk.schema import nz_day
 from index.search import Searcher
 from tests.index_support import article, fill_archive
 

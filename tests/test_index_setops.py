@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from index.setops import difference, intersect, union
+from index.engine.setops import difference, intersect, union
 
 SIZE = 100_000
 

@@ -10,7 +10,7 @@ from flask import Flask
 
 from bench.synth import generate_articles
 from crawler.archive import Archive
-from index.build import rebuild
+from index.maintain.build import rebuild
 from tests.web_support import (
     PREMIUM_ID,
     PREMIUM_PARAGRAPHS,

@@ -14,7 +14,7 @@ from bench.synth import generate_articles
 from crawler.archive import Archive
 from crawler.config import REAL_ORIGIN, Config
 from crawler.record import Article, validate
-from index.build import rebuild
+from index.maintain.build import rebuild
 
 SYNTH_COUNT = 150
 HOSTILE_ID = "HOST1LE0000000000000000001"

@@ -10,10 +10,10 @@ from typing import Any
 from flask import Blueprint, current_app, jsonify, request
 
 from index.model import SearchError
-from web import ArchiveUnavailable, get_archive, get_searcher
 from web.articles import archived_or_404, article_json
 from web.openapi import openapi_document
 from web.params import parse_search_args
+from web.resources import ArchiveUnavailable, get_archive, get_searcher
 
 logger = logging.getLogger(__name__)
 bp = Blueprint("api", __name__)

@@ -11,14 +11,13 @@ from typing import Any
 from flask import abort
 
 from crawler.record import ARC_ID_RE, Article
+from web.resources import get_archive
 
 PREVIEW_PARAGRAPHS = 3
 
 
 def archived_or_404(article_id: str) -> Article:
     """The archived article with this id; a 404 for anything else (malformed ids included)."""
-    from web import get_archive
-
     record = get_archive().get(article_id) if ARC_ID_RE.match(article_id) else None
     if record is None:
         abort(404)

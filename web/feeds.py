@@ -9,8 +9,8 @@ from typing import Any
 
 from flask import Blueprint, render_template, request, url_for
 
-from web import get_searcher
 from web.params import canonical_args, parse_search_args
+from web.resources import get_searcher
 
 bp = Blueprint("feeds", __name__)
 FEED_SIZE = 20

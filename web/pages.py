@@ -8,10 +8,10 @@ from typing import Any
 from flask import Blueprint, current_app, g, render_template, request
 
 from index.model import SearchError, SearchResult
-from web import get_searcher
 from web.articles import archived_or_404, visible_paragraphs
 from web.formatting import period_label
 from web.params import canonical_args, parse_search_args
+from web.resources import get_searcher
 from web.timeline import CHART_HEIGHT, CHART_WIDTH, LABEL_SPACE, pager, timeline_bars
 
 logger = logging.getLogger(__name__)

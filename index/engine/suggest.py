@@ -12,8 +12,8 @@ import re
 
 from whoosh.reading import IndexReader
 
-from index.analysis import FoldStemFilter
-from index.schema import CONTENT
+from index.ondisk.analysis import FoldStemFilter
+from index.ondisk.schema import CONTENT
 
 RARE = 1  # a word in at most this many documents may be a misspelling
 MIN_FREQUENCY = 3  # a correction must be in at least this many documents

@@ -17,7 +17,7 @@ so ids and weights decode with `numpy.frombuffer` and a cumulative sum, without 
 the positions. `all_arrays` gives a whole posting list as numpy arrays from one read,
 `block_arrays` the current block; Whoosh's own matcher API
 (id/weight/value/skip_to) keeps working on top of the same data, and `add_arrays` writes a
-whole posting list at once (index.bulk). Segments pickle their codec, so an index built
+whole posting list at once (index.ondisk.bulk). Segments pickle their codec, so an index built
 with this codec is read with it.
 """
 

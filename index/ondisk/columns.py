@@ -12,8 +12,10 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN
 from whoosh.columns import Column, NumericColumn, RefBytesColumn
 from whoosh.reading import IndexReader
+from whoosh.searching import Searcher as WhooshSearcher
 from whoosh.util.numeric import byte_to_length
 
 
@@ -107,3 +109,10 @@ def _text(value: object) -> str:
     if isinstance(value, bytes):
         return value.decode("utf-8")
     return value or ""  # type: ignore[return-value]
+
+
+def field_lengths(searcher: WhooshSearcher, fieldname: str) -> np.ndarray:
+    """The indexed length (in words) of `fieldname` for every document."""
+    # Whoosh stores each length as one byte (a lossy log scale), as its own scorer reads it.
+    codes = numbers(searcher.reader(), f"_{fieldname}_len", LENGTHS_COLUMN)
+    return BYTE_TO_LENGTH[codes.astype(np.uint8)]

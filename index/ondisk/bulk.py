@@ -6,7 +6,7 @@ analysis, that was over half of a build. `BulkSegmentWriter` keeps Whoosh's per-
 writer (stored id, field lengths, columns), its fields' own `word_values` (so terms,
 frequencies and positions are exactly what Whoosh's writer would index) and its codec's
 term dictionary, but appends each term's postings to compact arrays as documents arrive
-and writes every posting list whole (index.codec.ArrayPostingsWriter.add_arrays) when the
+and writes every posting list whole (index.ondisk.codec.ArrayPostingsWriter.add_arrays) when the
 segment is finished. Memory grows with the postings held: callers start a new segment
 when `postings_held` passes their budget.
 """
@@ -26,8 +26,8 @@ from whoosh.index import FileIndex
 from whoosh.util import random_name
 from whoosh.writing import SegmentWriter
 
-from index.codec import ArrayPostingsWriter, HeraldCodec
-from index.columns import BYTE_TO_LENGTH, numeric_column
+from index.ondisk.codec import ArrayPostingsWriter, HeraldCodec
+from index.ondisk.columns import BYTE_TO_LENGTH, numeric_column
 
 
 class PrivateTempStorage(FileStorage):

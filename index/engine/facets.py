@@ -15,11 +15,11 @@ import numpy as np
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher as WhooshSearcher
 
-from index.analysis import value_key
-from index.columns import labels as column_labels
-from index.columns import live as column_live
-from index.columns import numbers as column_numbers
 from index.model import FacetValue, SearchRequest
+from index.ondisk.analysis import value_key
+from index.ondisk.columns import labels as column_labels
+from index.ondisk.columns import live as column_live
+from index.ondisk.columns import numbers as column_numbers
 
 
 @dataclass

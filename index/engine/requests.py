@@ -14,7 +14,7 @@ import numpy as np
 from index.model import MAX_PAGE_SIZE, SORTS, InvalidRequest, SearchRequest
 
 if TYPE_CHECKING:
-    from index.facets import Columns
+    from index.engine.facets import Columns
 
 MAX_DEPTH = 100_000  # the deepest result position a page may start at
 

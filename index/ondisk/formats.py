@@ -3,7 +3,7 @@
 Whoosh's `Positions` stores each posting's word positions as a 4-byte count plus a pickled
 list (~14 bytes for one position) and builds them token by token. `PackedPositions` stores
 them as one width byte plus 2-byte (or 4-byte) absolute positions, and both formats take
-their words from `index.analysis.term_positions` (one loop, no Token objects) when the
+their words from `index.ondisk.analysis.term_positions` (one loop, no Token objects) when the
 field's analyzer offers it, which is every text field here. Results are identical to
 Whoosh's own formats; only the bytes and the time differ.
 """
@@ -19,7 +19,7 @@ import numpy as np
 from whoosh.formats import Frequency, Positions
 from whoosh.system import pack_uint
 
-from index.analysis import term_positions
+from index.ondisk.analysis import term_positions
 
 _SWAP = sys.byteorder != "little"  # stored little-endian
 
@@ -30,7 +30,7 @@ def _plain(kwargs: dict[str, Any]) -> bool:
 
 
 class _FastWordValues:
-    """word_values from the analyzer's fast path (index.analysis.term_positions), with
+    """word_values from the analyzer's fast path (index.ondisk.analysis.term_positions), with
     each posting's value made by `_value(positions)`; Whoosh's own loop otherwise."""
 
     field_boost: float

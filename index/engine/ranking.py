@@ -2,7 +2,7 @@
 
 Whoosh's collector scores one posting at a time through its matcher tree (most of a
 query's time at scale). Here each query word's postings (doc numbers and term
-frequencies) are read as whole arrays (index.codec) for the content, title and standfirst
+frequencies) are read as whole arrays (index.ondisk.postings) for the content, title and standfirst
 fields and combined as BM25F: per-field length-normalised frequencies, weighted
 (title > standfirst > body), summed, saturated once, times the word's IDF.
 """
@@ -10,105 +10,18 @@ fields and combined as BM25F: per-field length-normalised frequencies, weighted
 from __future__ import annotations
 
 import math
-from collections import OrderedDict
-from collections.abc import Callable
 
 import numpy as np
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN
-from whoosh.matching.wrappers import FilterMatcher
 from whoosh.searching import Searcher as WhooshSearcher
 
-from index.codec import ArrayLeafMatcher
-from index.columns import BYTE_TO_LENGTH
-from index.columns import numbers as column_numbers
-from index.schema import CONTENT, STANDFIRST_BOOST, TITLE_BOOST
+from index.engine.cache import PostingsCache
+from index.ondisk.columns import field_lengths
+from index.ondisk.schema import CONTENT, STANDFIRST_BOOST, TITLE_BOOST
 
 K1, B = 1.2, 0.75
 # Score match sets smaller than 1/SPARSE_SHARE of the index document by document.
 SPARSE_SHARE = 16
 FIELDS = {CONTENT: 1.0, "title": TITLE_BOOST, "standfirst": STANDFIRST_BOOST}
-
-
-def _segments(searcher: WhooshSearcher) -> list[tuple[WhooshSearcher, int]]:
-    return searcher.subsearchers or [(searcher, 0)]
-
-
-def field_lengths(searcher: WhooshSearcher, fieldname: str) -> np.ndarray:
-    """The indexed length (in words) of `fieldname` for every document."""
-    # Whoosh stores each length as one byte (a lossy log scale), as its own scorer reads it.
-    codes = column_numbers(searcher.reader(), f"_{fieldname}_len", LENGTHS_COLUMN)
-    return BYTE_TO_LENGTH[codes.astype(np.uint8)]
-
-
-class PostingsCache:
-    """Recently read postings of one searcher generation, bounded by total postings held.
-
-    Popular words recur across queries, and each query reads its words twice (matching,
-    then ranking); decoding blocks is the expensive part. Phrase match
-    sets (Whoosh's slowest matcher) are kept here too.
-    """
-
-    def __init__(self, searcher: WhooshSearcher, limit: int = 4_000_000) -> None:
-        self.searcher = searcher
-        self.limit = limit
-        self._held = 0
-        self._entries: OrderedDict[tuple[object, ...], tuple[np.ndarray, np.ndarray]] = (
-            OrderedDict()
-        )
-
-    def clear(self) -> None:
-        self._entries.clear()
-        self._held = 0
-
-    def get(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
-        """(doc numbers, frequencies) of one term."""
-        return self.remember((fieldname, text), lambda: postings(self.searcher, fieldname, text))
-
-    def remember(
-        self, key: tuple[object, ...], compute: Callable[[], tuple[np.ndarray, np.ndarray]]
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """The cached value for `key`, computing and keeping it when absent."""
-        found = self._entries.get(key)
-        if found is not None:
-            self._entries.move_to_end(key)
-            return found
-        found = compute()
-        self._entries[key] = found
-        self._held += found[0].size
-        while self._held > self.limit and len(self._entries) > 1:
-            _, (ids, _) = self._entries.popitem(last=False)
-            self._held -= ids.size
-        return found
-
-
-def postings(searcher: WhooshSearcher, fieldname: str, text: str) -> tuple[np.ndarray, ...]:
-    """(doc numbers, term frequencies) of one term, whole blocks at a time."""
-    ids: list[np.ndarray] = []
-    tfs: list[np.ndarray] = []
-    for seg, offset in _segments(searcher):
-        reader = seg.reader()
-        if (fieldname, text) not in reader:
-            continue
-        m = reader.postings(fieldname, text)
-        if isinstance(m, FilterMatcher):
-            m = m.child  # deleted documents are never in the match set being ranked
-        if isinstance(m, ArrayLeafMatcher):
-            list_ids, list_tfs = m.all_arrays()
-            list_ids += offset
-            ids.append(list_ids)
-            tfs.append(list_tfs)
-            continue
-        # Postings of an index built before index.codec: one at a time (slow but right).
-        docs, weights = [], []
-        while m.is_active():
-            docs.append(m.id())
-            weights.append(m.weight())
-            m.next()
-        ids.append(np.array(docs, np.int64) + offset)
-        tfs.append(np.array(weights, np.float32))
-    if not ids:
-        return np.zeros(0, np.int64), np.zeros(0, np.float32)
-    return np.concatenate(ids), np.concatenate(tfs)
 
 
 class Ranker:

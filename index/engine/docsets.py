@@ -2,8 +2,8 @@
 
 Counting every match (exact totals and facets) is where Whoosh spends its time: its
 matchers step through postings one document at a time in Python. Here a term's postings
-are read as whole numpy arrays (index.ranking.PostingsCache) and AND / OR / NOT are
-linear-time set operations (index.setops); phrases are index.phrases' job; anything
+are read as whole numpy arrays (index.engine.ranking.PostingsCache) and AND / OR / NOT are
+linear-time set operations (index.engine.setops); phrases are index.engine.phrases' job; anything
 else falls back to Whoosh's own matcher. Deleted documents may be included: callers mask
 them out with the live-document array.
 """
@@ -14,9 +14,9 @@ import numpy as np
 from whoosh import query as wq
 from whoosh.searching import Searcher as WhooshSearcher
 
-from index.phrases import phrase_docs
-from index.ranking import PostingsCache
-from index.setops import difference, intersect, union
+from index.engine.cache import PostingsCache
+from index.engine.phrases import phrase_docs
+from index.engine.setops import difference, intersect, union
 
 _EMPTY = np.zeros(0, np.int64)
 

@@ -1,31 +1,25 @@
 """Full rebuild of the index from the archive, swapped in atomically.
 
-Layout of the index directory:
+A rebuild writes a new build directory beside the live one (index.layout) and only then
+points `current` at it, so a rebuild killed at any moment leaves the live index untouched.
+The previous build is kept (searchers that still hold it keep answering until they
+switch); older and abandoned builds are removed by the next rebuild.
 
-    index_dir/current          symlink → the live build (replaced with os.replace)
-    index_dir/build-<stamp>/   one complete Whoosh index + meta.json (watermark, build time)
-    index_dir/index.lock       fcntl lock held by a rebuild or update (released on death)
-
-A rebuild writes a new build directory beside the live one and only then points `current`
-at it, so a rebuild killed at any moment leaves the live index untouched. The previous
-build is kept (searchers that still hold it keep answering until they switch); older and
-abandoned builds are removed by the next rebuild.
+The archive is split into order-key ranges, each indexed by a spawned process that writes
+whole segments with index.ondisk.bulk; then one new table of contents commits them all.
 """
 
 from __future__ import annotations
 
-import fcntl
-import json
 import logging
 import multiprocessing
 import os
 import shutil
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import pairwise
@@ -33,30 +27,29 @@ from pathlib import Path
 from typing import Any
 
 from whoosh import index as whoosh_index
-from whoosh.index import TOC
 
 from crawler.archive import Archive, OrderKey
-from index.bulk import BulkSegmentWriter, open_for_writing
-from index.phrases import common_words
-from index.schema import make_schema, to_document
+from index.layout import (
+    BUILD_PREFIX,
+    FORMAT,
+    current_build,
+    dir_bytes,
+    index_lock,
+    swap_in,
+    write_meta,
+)
+from index.ondisk.bulk import BulkSegmentWriter, open_for_writing
+from index.ondisk.pairs import common_words
+from index.ondisk.schema import make_schema, to_document
+from index.ondisk.segments import commit_segments, doc_count
 
 logger = logging.getLogger(__name__)
 
-CURRENT = "current"
-LOCK_NAME = "index.lock"
-META_NAME = "meta.json"
 # Postings an indexing process holds in memory (~12 bytes each) before it writes a segment.
 SEGMENT_POSTINGS = 30_000_000
 # Below this many articles one process indexes: starting another costs more than it saves.
 PARALLEL_MIN = 5000
 PROGRESS_EVERY = 500
-# The on-disk layout builds are written in (meta.json "format"); 2 = index.codec blocks and
-# index.formats positions. Older builds are still read, slowly: rebuild them.
-FORMAT = 2
-
-
-class IndexBusy(RuntimeError):
-    """Another rebuild or update holds the index lock."""
 
 
 class BuildFailed(RuntimeError):
@@ -76,72 +69,8 @@ class BuildReport:
         return self.articles / self.seconds if self.seconds else 0.0
 
 
-@contextmanager
-def index_lock(index_dir: Path) -> Iterator[None]:
-    """Hold the exclusive index lock, or raise IndexBusy at once."""
-    index_dir.mkdir(parents=True, exist_ok=True)
-    path = index_dir / LOCK_NAME
-    with open(path, "a+") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise IndexBusy(
-                f"another rebuild or update is running on {index_dir} (lock {path})"
-            ) from None
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def current_build(index_dir: Path) -> Path | None:
-    """The live build directory, or None when no index was ever swapped in."""
-    link = index_dir / CURRENT
-    try:
-        target = os.readlink(link)
-    except OSError:
-        return None
-    path = index_dir / target
-    return path if (path / META_NAME).exists() else None
-
-
-def read_meta(build_dir: Path) -> dict[str, object]:
-    return json.loads((build_dir / META_NAME).read_text(encoding="utf-8"))
-
-
-def is_current_format(build_dir: Path) -> bool:
-    """Whether `build_dir` was written in this version's FORMAT."""
-    return read_meta(build_dir).get("format", 1) == FORMAT
-
-
-def write_meta(build_dir: Path, meta: dict[str, object]) -> None:
-    """Replace meta.json atomically (write a temporary file, fsync, rename)."""
-    tmp = build_dir / f"{META_NAME}.tmp"
-    with open(tmp, "w", encoding="utf-8") as out:
-        json.dump(meta, out, indent=1)
-        out.flush()
-        os.fsync(out.fileno())
-    os.replace(tmp, build_dir / META_NAME)
-
-
-def dir_bytes(path: Path) -> int:
-    return sum(p.stat().st_size for p in path.iterdir() if p.is_file())
-
-
-def _swap_in(index_dir: Path, build_dir: Path) -> None:
-    tmp_link = index_dir / f".{CURRENT}.{os.getpid()}"
-    tmp_link.unlink(missing_ok=True)
-    os.symlink(build_dir.name, tmp_link)
-    os.replace(tmp_link, index_dir / CURRENT)
-    dir_fd = os.open(index_dir, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
-
-
 def _remove_old_builds(index_dir: Path, keep: set[str]) -> None:
-    for path in index_dir.glob("build-*"):
+    for path in index_dir.glob(f"{BUILD_PREFIX}*"):
         if path.name not in keep and path.is_dir():
             shutil.rmtree(path, ignore_errors=True)
             logger.info("removed old build %s", path.name)
@@ -246,7 +175,7 @@ def _index_articles(
     archive: Archive, archive_path: Path, build_dir: Path, procs: int, bar: Any
 ) -> int:
     # The common words (whose pairs get indexed) from the oldest articles: a sample only
-    # decides speed, never results (index.phrases checks positions for other phrases).
+    # decides speed, never results (index.engine.phrases checks positions for other phrases).
     ix = whoosh_index.create_in(build_dir, make_schema(common_words(archive)))
     slices = _slices(archive, archive.count(), procs)
     if len(slices) == 1:
@@ -292,10 +221,9 @@ def _index_articles(
         if bar is not None:
             bar.update(done.value - shown)
     segments = [segment for part in parts for segment in part]
-    # The index becomes these segments in one step: a new table of contents.
-    TOC(ix.schema, segments, ix.latest_generation() + 1).write(ix.storage, ix.indexname)
+    commit_segments(ix, segments)
     ix.close()
-    return sum(segment.doc_count_all() for segment in segments)
+    return doc_count(segments)
 
 
 def rebuild(
@@ -307,7 +235,7 @@ def rebuild(
         started = time.monotonic()
         previous = current_build(index_dir)
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
-        build_dir = index_dir / f"build-{stamp}-{os.getpid()}"
+        build_dir = index_dir / f"{BUILD_PREFIX}{stamp}-{os.getpid()}"
         build_dir.mkdir()
         with Archive(archive_path, readonly=True) as archive:
             watermark = archive.max_seq()  # before reading rows: later changes stay pending
@@ -332,7 +260,7 @@ def rebuild(
                 "articles": count,
             },
         )
-        _swap_in(index_dir, build_dir)
+        swap_in(index_dir, build_dir)
         keep = {build_dir.name} | ({previous.name} if previous else set())
         _remove_old_builds(index_dir, keep)
         report = BuildReport(count, seconds, dir_bytes(build_dir), build_dir, watermark)

@@ -11,7 +11,7 @@ words of titles and standfirsts: the dictionary of "did you mean".
 Phrases: checking word positions for every document holding two common words was the
 slowest query of all, so `pairs` indexes each pair of consecutive common words (the build
 picks the common words; the set travels inside the stored schema), without frequencies:
-see index.phrases.
+see index.engine.phrases.
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ from whoosh.columns import NumericColumn, RefBytesColumn
 from whoosh.fields import COLUMN, ID, KEYWORD, TEXT, Schema
 
 from crawler.record import NZ_TZ, Article, parse_utc
-from index.analysis import name_analyzer, pair_analyzer, text_analyzer, value_key
-from index.formats import FastFrequency, PackedPositions
+from index.ondisk.analysis import name_analyzer, pair_analyzer, text_analyzer, value_key
+from index.ondisk.formats import FastFrequency, PackedPositions
 
 CONTENT = "content"
 PAIRS = "pairs"
@@ -39,13 +39,13 @@ QUERY_FIELDS = {
     "tags": "tag",
     "source": "source",
 }
-# BM25F field weights (index.ranking applies them; stored weights are plain frequencies).
+# BM25F field weights (index.engine.ranking applies them; stored weights are plain frequencies).
 TITLE_BOOST = 3.0
 STANDFIRST_BOOST = 1.5
 
 
 def _text(analyzer: object, *, phrase: bool) -> TEXT:
-    """A TEXT field with this package's faster formats (index.formats)."""
+    """A TEXT field with this package's faster formats (index.ondisk.formats)."""
     field = TEXT(analyzer=analyzer, phrase=phrase)
     field.format = PackedPositions() if phrase else FastFrequency()
     return field

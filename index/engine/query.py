@@ -24,8 +24,9 @@ from whoosh.qparser.plugins import BoostPlugin, EveryPlugin, RangePlugin
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher as WhooshSearcher
 
-from index.analysis import fold, text_analyzer, words
-from index.schema import CONTENT, QUERY_FIELDS, make_schema
+from index.ondisk.analysis import fold, text_analyzer, words
+from index.ondisk.schema import CONTENT, QUERY_FIELDS, make_schema
+from index.ondisk.terms import pattern_terms
 
 MAX_QUERY_CHARS = 2000
 MAX_TERMS = 64
@@ -39,7 +40,7 @@ _PARSE_ERRORS = (QueryParserError, ValueError, TypeError, IndexError, KeyError, 
 
 @dataclass
 class ParsedQuery:
-    """`match` selects documents (ranking is index.ranking's job)."""
+    """`match` selects documents (ranking is index.engine.ranking's job)."""
 
     match: wq.Query
     interpreted: str
@@ -97,10 +98,9 @@ def _expand(q: wq.Query, reader: IndexReader) -> wq.Query:
         pattern = fold(q.text)
         probe = type(q)(q.fieldname, pattern)
         found: list[tuple[int, str]] = []
-        for n, term in enumerate(probe._btexts(reader)):  # noqa: SLF001 - Whoosh's expansion
+        for n, text in enumerate(pattern_terms(reader, probe)):
             if n >= _SCAN_LIMIT:
                 break
-            text = term.decode("utf-8") if isinstance(term, bytes) else term
             found.append((reader.doc_frequency(q.fieldname, text), text))
         top = sorted(found, key=lambda ft: (-ft[0], ft[1]))[:WILDCARD_LIMIT]
         if not top:

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from markupsafe import escape
 from whoosh.highlight import ContextFragmenter, Formatter, get_text, highlight
 
-from index.analysis import text_analyzer
+from index.ondisk.analysis import text_analyzer
 
 SNIPPET_CHARS = 240
 HEAD_CHARS = (600, 1500)  # the openings tried before the whole body
