@@ -11,7 +11,7 @@ from crawler.preview import visible_paragraphs
 from index import limits
 from index.engine.marking import mark_words
 from index.model import SearchError, SearchRequest
-from web.articles import archived_or_404
+from web.articles import changes, history_or_404
 from web.formatting import period_label
 from web.params import BadParameter, canonical_args, parse_search_args
 from web.resources import get_searcher
@@ -96,8 +96,10 @@ def _searched_words(req: SearchRequest | None) -> set[str]:
 
 @bp.get("/article/<article_id>")
 def article(article_id: str) -> Any:
-    record = archived_or_404(article_id)
-    shown_paras, truncated = visible_paragraphs(record, current_app.config["SHOW_PREMIUM_TEXT"])
+    history = history_or_404(article_id)
+    record = history.current
+    show_premium_text = current_app.config["SHOW_PREMIUM_TEXT"]
+    shown_paras, truncated = visible_paragraphs(record, show_premium_text)
     came_from = _search_it_came_from()
     words = _searched_words(came_from)
     try:
@@ -114,6 +116,8 @@ def article(article_id: str) -> Any:
         paragraphs=[mark_words(p, words) for p in shown_paras],
         truncated=truncated,
         related=related,
+        history=history,
+        changes=changes(history, show_premium_text),
         back_url=url_for("pages.search", **canonical_args(came_from)) if came_from else None,
         back_query=came_from.q if came_from else "",
         marked=bool(words),
