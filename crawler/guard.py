@@ -1,0 +1,92 @@
+"""Stop a crawl that cannot archive what it fetches.
+
+`archive_write_problem` is checked before the crawl starts (a read-only archive or data
+directory: nothing is fetched). `ArchiveGuard` (an extension) watches the item pipelines
+during the crawl: the first storage error (disk full, file size limit, read-only, locked)
+closes the spider with reason "archive_failed", because every page fetched after it would
+be lost too. Both leave the reason where `crawler.outcome` finds it.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.utils.defer import deferred_from_coro
+from twisted.python.failure import Failure
+
+from crawler.config import Config
+from crawler.outcome import ARCHIVE_ERROR, ITEM_ERRORS
+
+logger = logging.getLogger(__name__)
+
+STORAGE_ERRORS = (sqlite3.Error, OSError)
+
+
+def _nearest_existing(path: Path) -> Path:
+    while not path.exists() and path != path.parent:
+        path = path.parent
+    return path
+
+
+def archive_write_problem(archive: Path) -> str | None:
+    """Why the archive at `archive` cannot be written, or None when it can.
+
+    Creates nothing: a missing archive only needs a writable directory to be created in.
+    """
+    if not archive.exists():
+        parent = _nearest_existing(archive.parent)
+        if not os.access(parent, os.W_OK | os.X_OK):
+            return f"cannot create the archive {archive}: {parent} is not writable"
+        return None
+    if not os.access(archive, os.W_OK):
+        return f"the archive {archive} is read-only"
+    if not os.access(archive.parent, os.W_OK | os.X_OK):
+        return f"the archive {archive} cannot be written: {archive.parent} is read-only"
+    uri = f"{archive.resolve().as_uri()}?mode=rw"
+    try:
+        db = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=1)
+        try:
+            db.execute("BEGIN IMMEDIATE")  # takes the write lock, writes nothing
+            db.execute("ROLLBACK")
+        finally:
+            db.close()
+    except sqlite3.Error as exc:
+        if getattr(exc, "sqlite_errorname", "") in ("SQLITE_BUSY", "SQLITE_LOCKED"):
+            return None  # another writer right now: the crawl's commits wait their turn
+        return f"cannot write the archive {archive}: {exc}"
+    return None
+
+
+class ArchiveGuard:
+    """Counts items the pipelines failed on; closes the spider on the first storage error."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.closing = False
+        settings = crawler.settings
+        self.archive = Config(Path(settings["HERALD_DATA_DIR"]), "").archive_path
+        crawler.signals.connect(self.item_error, signal=signals.item_error)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ArchiveGuard:
+        return cls(crawler)
+
+    def item_error(self, item: Any, response: Any, spider: Any, failure: Failure) -> None:
+        stats = self.crawler.stats
+        assert stats is not None
+        stats.inc_value(ITEM_ERRORS)
+        if not failure.check(*STORAGE_ERRORS):
+            return  # a bug in a pipeline: counted (the item is lost), the crawl goes on
+        if stats.get_value(ARCHIVE_ERROR) is None:
+            stats.set_value(ARCHIVE_ERROR, f"{failure.getErrorMessage()} ({self.archive})")
+        if not self.closing:
+            self.closing = True
+            logger.error("stopping the crawl: the archive failed: %s", failure.getErrorMessage())
+            assert self.crawler.engine is not None
+            deferred_from_coro(self.crawler.engine.close_spider_async(reason="archive_failed"))
