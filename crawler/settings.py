@@ -64,6 +64,9 @@ LOG_FORMATTER = "crawler.logformat.HeraldLogFormatter"
 EXTENSIONS = {
     # Stops the crawl at the first storage error: what it fetched after would be lost too.
     "crawler.guard.ArchiveGuard": 100,
+    # Trusts a JOBDIR only after a clean pause; after its spider_closed runs Scrapy's
+    # SpiderState (order 0) has already saved, so this order must stay above 0.
+    "crawler.jobdir.JobDirGuard": 1000,
 }
 
 # Nothing listens that nobody asked for: Scrapy's Telnet console (127.0.0.1:6023) and
