@@ -44,7 +44,7 @@ def _errors(outcome: CrawlOutcome) -> str:
     parts.append(_tally(download) if download else "no download errors")
     retried = outcome.count("retry/count")
     if retried:
-        parts.append(f"{retried} retries")
+        parts.append(f"{retried} {'retry' if retried == 1 else 'retries'}")
     failed = outcome.failed
     if failed:
         parts.append("failed after retries: " + _tally(failed, "{n} {key}"))

@@ -136,7 +136,7 @@ def test_the_crawl_ends_with_a_short_summary(
         f"dropped      {dropped} (missing_body {result.stat('herald/dropped/missing_body')})"
     )
     assert lines["not"] == f"not articles {result.stat('herald/not_article')} pages"
-    assert lines["errors"].startswith("errors       HTTP 404 ×1; no download errors; 1 retries")
+    assert lines["errors"].startswith("errors       HTTP 404 ×1; no download errors; 1 retry")
     assert len(summary) == 5
 
 
