@@ -28,8 +28,10 @@ ITEM_ERRORS = "herald/items/error"  # items a pipeline raised on (never archived
 OUTCOME_NAMES = {
     "inserted": "new",
     "updated": "updated",
+    "revised": "revised",
     "unchanged": "unchanged",
-    "older": "older (kept)",
+    "older": "older (kept archived)",
+    "restored": "restored",
 }
 
 

@@ -24,8 +24,12 @@ def _tally(counts: dict[str, int], label: str = "{key} ×{n}") -> str:
 
 
 def _articles(outcome: CrawlOutcome) -> str:
-    archived = dict.fromkeys(("inserted", "updated", "unchanged"), 0) | outcome.archived
-    text = ", ".join(f"{n} {OUTCOME_NAMES.get(key, key)}" for key, n in archived.items())
+    counts = outcome.archived
+    # The archive's outcomes in their usual order (new, updated, unchanged always shown),
+    # then any outcome this module does not know by name.
+    shown = [k for k in OUTCOME_NAMES if counts.get(k) or k in ("inserted", "updated", "unchanged")]
+    shown += [k for k in counts if k not in OUTCOME_NAMES]
+    text = ", ".join(f"{counts.get(k, 0)} {OUTCOME_NAMES.get(k, k)}" for k in shown)
     skipped = outcome.count("herald/urls/unchanged")
     if skipped:
         text += f"; {skipped} listed but unchanged (not fetched)"

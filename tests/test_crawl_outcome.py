@@ -79,7 +79,8 @@ def test_summary_names_every_outcome_drop_and_error() -> None:
     stats = {
         **CLEAN,
         "herald/archive/older": 3,
-        "item_scraped_count": 103,
+        "herald/archive/revised": 1,
+        "item_scraped_count": 104,
         "herald/urls/unchanged": 7,
         "herald/not_article": 2,
         "herald/errors/download/TimeoutError": 1,
@@ -87,7 +88,7 @@ def test_summary_names_every_outcome_drop_and_error() -> None:
     }
     assert summary_text(CrawlOutcome(stats)).splitlines() == [
         "crawl finished in 4.0 s: 120 pages fetched, 30.0 pages/s",
-        "  articles     90 new, 4 updated, 6 unchanged, 3 older (kept); "
+        "  articles     90 new, 4 updated, 1 revised, 6 unchanged, 3 older (kept archived); "
         "7 listed but unchanged (not fetched)",
         "  dropped      2 (missing_body 2)",
         "  not articles 2 pages",
