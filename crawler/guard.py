@@ -20,12 +20,14 @@ from scrapy.crawler import Crawler
 from scrapy.utils.defer import deferred_from_coro
 from twisted.python.failure import Failure
 
+from crawler.archive import ArchiveError
 from crawler.config import Config
 from crawler.outcome import ARCHIVE_ERROR, ITEM_ERRORS
 
 logger = logging.getLogger(__name__)
 
-STORAGE_ERRORS = (sqlite3.Error, OSError)
+# The archive reports its storage failures as ArchiveError; raw ones are caught too.
+STORAGE_ERRORS = (ArchiveError, sqlite3.Error, OSError)
 
 
 def _nearest_existing(path: Path) -> Path:
@@ -84,7 +86,9 @@ class ArchiveGuard:
         if not failure.check(*STORAGE_ERRORS):
             return  # a bug in a pipeline: counted (the item is lost), the crawl goes on
         if stats.get_value(ARCHIVE_ERROR) is None:
-            stats.set_value(ARCHIVE_ERROR, f"{failure.getErrorMessage()} ({self.archive})")
+            message = failure.getErrorMessage()
+            named = str(self.archive) in message
+            stats.set_value(ARCHIVE_ERROR, message if named else f"{message} ({self.archive})")
         if not self.closing:
             self.closing = True
             logger.error("stopping the crawl: the archive failed: %s", failure.getErrorMessage())

@@ -180,8 +180,7 @@ def test_second_crawl_refetches_only_the_changed_article(
     with Archive(data_dir / "archive.sqlite3", readonly=True) as archive:
         history = archive.history(changed["id"])
     assert history is not None
-    assert [v.updated for v in history.versions] == [before[changed["id"]]["updated"],
-                                                     new_updated]
+    assert [v.updated for v in history.versions] == [before[changed["id"]]["updated"], new_updated]
     first, second = (v.fetched for v in history.versions)
     assert first is not None
     assert second is not None
