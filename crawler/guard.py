@@ -70,7 +70,6 @@ class ArchiveGuard:
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
-        self.closing = False
         settings = crawler.settings
         self.archive = Config(Path(settings["HERALD_DATA_DIR"]), "").archive_path
         crawler.signals.connect(self.item_error, signal=signals.item_error)
@@ -85,12 +84,17 @@ class ArchiveGuard:
         stats.inc_value(ITEM_ERRORS)
         if not failure.check(*STORAGE_ERRORS):
             return  # a bug in a pipeline: counted (the item is lost), the crawl goes on
-        if stats.get_value(ARCHIVE_ERROR) is None:
-            message = failure.getErrorMessage()
-            named = str(self.archive) in message
-            stats.set_value(ARCHIVE_ERROR, message if named else f"{message} ({self.archive})")
-        if not self.closing:
-            self.closing = True
-            logger.error("stopping the crawl: the archive failed: %s", failure.getErrorMessage())
-            assert self.crawler.engine is not None
-            deferred_from_coro(self.crawler.engine.close_spider_async(reason="archive_failed"))
+        stop_on_archive_failure(self.crawler, failure.getErrorMessage(), self.archive)
+
+
+def stop_on_archive_failure(crawler: Crawler, message: str, archive: Path) -> None:
+    """Record the first storage failure of `archive` and close the spider (once)."""
+    stats = crawler.stats
+    assert stats is not None
+    if stats.get_value(ARCHIVE_ERROR) is not None:
+        return  # already stopping: every later failure is the same one
+    named = str(archive) in message
+    stats.set_value(ARCHIVE_ERROR, message if named else f"{message} ({archive})")
+    logger.error("stopping the crawl: the archive failed: %s", message)
+    if crawler.engine is not None and crawler.engine.running:
+        deferred_from_coro(crawler.engine.close_spider_async(reason="archive_failed"))
