@@ -63,11 +63,26 @@ def money(rnd: random.Random, _: int) -> str:
     if roll < 0.45:
         amount = rnd.uniform(1, 999)
         return f"${amount:.1f} million" if amount < 100 else f"${amount:.0f} million"
-    if roll < 0.55:
+    if roll < 0.6:
         return f"${rnd.uniform(1, 60):.1f} billion"
-    if roll < 0.85:
-        return f"${int(10 ** rnd.uniform(3, 6)) // 50 * 50:,}"
-    return f"${rnd.uniform(2, 999):.2f}"
+    return f"${int(10 ** rnd.uniform(3, 6)) // 50 * 50:,}"
+
+
+def price(rnd: random.Random, _: int) -> str:
+    """What a thing costs a person: "$2.89", "$45", "$640"."""
+    amount = 10 ** rnd.uniform(0.3, 3)
+    return f"${amount:.2f}" if amount < 10 else f"${amount:.0f}"
+
+
+def ordinal(rnd: random.Random, _: int) -> str:
+    return rnd.choice(("second", "third", "fourth", "fifth", "sixth", "seventh", "eighth"))
+
+
+def minute(rnd: random.Random, _: int) -> str:
+    """A minute of a game, as an ordinal: "3rd", "51st", "72nd"."""
+    value = rnd.randint(2, 80)
+    suffix = {1: "st", 2: "nd", 3: "rd"}.get(value % 10, "th") if value // 10 != 1 else "th"
+    return f"{value}{suffix}"
 
 
 def percent(rnd: random.Random, _: int) -> str:
@@ -137,6 +152,9 @@ NUMBERS: dict[str, Callable[[random.Random, int], str]] = {
     "big": hundreds,
     "dec": decimal,
     "money": money,
+    "price": price,
+    "nth": ordinal,
+    "minute": minute,
     "pct": percent,
     "age": age,
     "year": past_year,

@@ -37,7 +37,8 @@ FIRST_NAME_LAW = (1.6, 25.0)
 _SERIAL = itertools.count()
 _SPEAKERS = ("P1", "P1", "P1", "P2", "P2", "P3")
 _ARTICLE = re.compile(r"(?:^|(?<= ))([Aa]) $")  # "a " just before a slot: "a"/"an" by its value
-_VOWEL_START = re.compile(r"[AEIOaeioĀŌāō]|u[^n]|un[^i]")
+# Said with a vowel first: "an Ōtara", "an 18-year-old", "an 8.30pm"; not "a union".
+_VOWEL_START = re.compile(r"[AEIOaeioĀŌāō]|u[^n]|un[^i]|8|1[18](?!\d)")
 
 Handler = Callable[["Story"], str]
 # A compiled template: a str.format pattern, the handlers of its slots and a serial number.
