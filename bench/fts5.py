@@ -4,8 +4,9 @@
 
 Builds an FTS5 table (title, standfirst, body; `porter unicode61 remove_diacritics 2`, so
 stemming and macron folding match ours) over an external-content copy of the archive's
-text with section, NZ year and date columns, then `optimize`s it: the build rate covers
-reading the archive and all of that, in one process (SQLite has no parallel build). Then
+text, with section, NZ year and date in a table of their own, then `optimize`s it: the build
+rate covers reading the archive and all of that, in one process (SQLite has no parallel
+build). Then
 it answers bench.queries' mix the way our search answers it — the "whole answer"
 equivalent: the top 10 by bm25 with title 3.0 / standfirst 1.5 / body 1.0 (our BM25F
 weights) or by date, the exact total and section and year facets over every match (one
@@ -32,9 +33,10 @@ from crawler.record import NZ_TZ, Article, parse_utc
 from index.model import SearchRequest
 
 WEIGHTS = (3.0, 1.5, 1.0)  # title, standfirst, body: index.ondisk.schema's boosts
+# Filters, facets and sorts read the small `meta` rows, never the text rows of `docs`.
 _SCHEMA = """
-CREATE TABLE docs(rowid INTEGER PRIMARY KEY, id TEXT, title TEXT, standfirst TEXT, body TEXT,
-                  section TEXT, year INTEGER, published TEXT);
+CREATE TABLE docs(rowid INTEGER PRIMARY KEY, id TEXT, title TEXT, standfirst TEXT, body TEXT);
+CREATE TABLE meta(rowid INTEGER PRIMARY KEY, section TEXT, year INTEGER, published TEXT);
 CREATE VIRTUAL TABLE fts USING fts5(title, standfirst, body, content='docs',
                   content_rowid='rowid', tokenize='porter unicode61 remove_diacritics 2');
 """
@@ -79,7 +81,8 @@ def _row(rowid: int, article: Article) -> tuple[object, ...]:
 
 
 def _insert(db: sqlite3.Connection, rows: list[tuple[object, ...]]) -> None:
-    db.executemany("INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    db.executemany("INSERT INTO docs VALUES (?, ?, ?, ?, ?)", [r[:5] for r in rows])
+    db.executemany("INSERT INTO meta VALUES (?, ?, ?, ?)", [(r[0], *r[5:]) for r in rows])
     db.executemany(
         "INSERT INTO fts(rowid, title, standfirst, body) VALUES (?, ?, ?, ?)",
         [(r[0], r[2], r[3], r[4]) for r in rows],
@@ -119,10 +122,10 @@ def answer(db: sqlite3.Connection, req: SearchRequest) -> dict[str, object]:
     extra, args = _filters(req)
     order = {"newest": "d.published DESC", "oldest": "d.published ASC"}.get(req.sort)
     if match is None:
-        source, where, args = "docs d", "1" + extra, args
+        source, where, args = "meta d", "1" + extra, args
         order = order or "d.published DESC"
     else:
-        source, where = "fts f JOIN docs d ON d.rowid = f.rowid", "fts MATCH ?" + extra
+        source, where = "fts f JOIN meta d ON d.rowid = f.rowid", "fts MATCH ?" + extra
         args = [match, *args]
         order = order or "bm25(fts, {}, {}, {})".format(*WEIGHTS)
     top = [r[0] for r in db.execute(
