@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import sys
 import time
 
@@ -48,10 +49,12 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.n is None or args.n < 0:
         parser.error("say how many articles to write (N >= 0), or --vocabulary SIZE …")
-    out = sys.stdout
-    for article in generate_articles(args.n, args.seed):
-        out.write(json.dumps(article, ensure_ascii=False))
-        out.write("\n")
+    try:
+        for article in generate_articles(args.n, args.seed):
+            sys.stdout.write(json.dumps(article, ensure_ascii=False) + "\n")
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader stopped early (`| head`): not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0
 
 
