@@ -1,10 +1,12 @@
 """The search API of the index: the only module that runs Whoosh queries.
 
 One `Searcher` per process, shared by threads (Whoosh readers are not thread-safe, so calls
-are serialised by a lock). It keeps one Whoosh searcher open, notices at most once a second
-when a rebuild swapped in a new index (or an update committed) and switches without a
-restart. Parsing, matching, ranking, facets and snippets are index.engine's; this module
-holds the open index and puts one answer together; hits are filled from the archive by id.
+are serialised by a lock). It keeps one Whoosh searcher open and the archive connection
+(index.live): within a second it notices a swapped-in index, an update's commit or a replaced
+archive file and switches without a restart; a damaged index or archive raises
+IndexDamaged / ArchiveUnreadable (the web's 503s). Parsing, matching, ranking, facets and
+snippets are index.engine's; this module puts one answer together; hits are filled from the
+archive by id.
 
 Date drill-down: the year facet counts over all years (so another year can be picked),
 the month facet over the chosen year, the day facet over the chosen month; every other
@@ -15,15 +17,11 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from pathlib import Path
 
 import numpy as np
-from whoosh import index as whoosh_index
 from whoosh.searching import Searcher as WhooshSearcher
 
-from crawler.archive import Archive
-from index.engine.cache import PostingsCache
 from index.engine.docsets import query_docs
 from index.engine.facets import Columns
 from index.engine.query import ParsedQuery, make_parser, parse, positive_terms
@@ -32,13 +30,13 @@ from index.engine.requests import Period, validate_request
 from index.engine.setops import union
 from index.engine.snippets import lead, snippet
 from index.engine.suggest import suggest
-from index.layout import FORMAT, current_build, current_target, format_of
-from index.model import Hit, IndexUnavailable, SearchRequest, SearchResult, TimelineBar
+from index.live import LiveArchive, LiveIndex, storage_faults
+from index.model import Hit, SearchRequest, SearchResult, TimelineBar
 from index.ondisk.analysis import value_key
 from index.ondisk.schema import CONTENT
 
 logger = logging.getLogger(__name__)
-CHECK_INTERVAL = 1.0  # seconds between checks for a newly swapped-in index
+CHECK_INTERVAL = 1.0  # seconds between looks for a swapped-in index or a replaced archive
 SUGGEST_MAX_WORDS = 10
 RELATED_TERMS = 5  # key terms of an article that find related ones (Whoosh's more_like: 5)
 
@@ -51,68 +49,24 @@ class Searcher:
         self.archive_path = Path(archive_path)
         self._lock = threading.RLock()
         self._parser = make_parser()
-        self._target: str | None = None
-        self._ix: whoosh_index.Index | None = None
-        self._searcher: WhooshSearcher | None = None
-        self._columns: Columns | None = None
-        self._ranker: Ranker | None = None
-        self._checked = 0.0
-        self._archive: Archive | None = None
+        self.live = LiveIndex(self.index_dir)
+        self._archive = LiveArchive(self.archive_path)
 
     # -- lifecycle -------------------------------------------------------------------------
 
     def close(self) -> None:
         with self._lock:
-            self._drop()
-            if self._archive is not None:
-                self._archive.close()
-                self._archive = None
-
-    def _drop(self) -> None:
-        if self._searcher is not None:
-            self._searcher.close()
-        if self._ix is not None:
-            self._ix.close()
-        self._searcher = self._ix = self._columns = self._ranker = None
-        self._target = None
-
-    def _open(self, build_dir: Path) -> None:
-        found = format_of(build_dir)
-        if found != FORMAT:
-            # Older builds pickled classes this version no longer has: never unpickle them.
-            raise IndexUnavailable(
-                f"the index at {self.index_dir} was built by an older version (format {found}, "
-                f"this version reads {FORMAT}): run `python -m index.rebuild`"
-            )
-        ix = whoosh_index.open_dir(build_dir)
-        searcher = ix.searcher()
-        cache = PostingsCache(searcher)
-        columns, ranker = Columns(searcher), Ranker(searcher, cache)
-        self._drop()
-        self._ix, self._searcher, self._columns, self._ranker = ix, searcher, columns, ranker
-        self._target = build_dir.name
-        logger.info("opened index %s (%d documents)", build_dir, searcher.doc_count())
+            self.live.close()
+            self._archive.close()
 
     def _current(self) -> tuple[WhooshSearcher, Columns]:
         """The open searcher, switching to a newer index when one appeared."""
-        now = time.monotonic()
-        if self._searcher is None or now - self._checked >= CHECK_INTERVAL:
-            self._checked = now
-            target = current_target(self.index_dir)
-            if target is None or current_build(self.index_dir) is None:
-                if self._searcher is None:
-                    raise IndexUnavailable(f"no index at {self.index_dir}; run index.rebuild")
-            elif target != self._target or not self._searcher.up_to_date():
-                # a rebuild swapped in a new build, or an incremental update committed
-                self._open(self.index_dir / target)
-        assert self._searcher is not None
-        assert self._columns is not None
-        return self._searcher, self._columns
+        searcher, columns, _ = self.live.current(CHECK_INTERVAL)
+        return searcher, columns
 
-    def _archive_db(self) -> Archive:
-        if self._archive is None:
-            self._archive = Archive(self.archive_path, readonly=True)
-        return self._archive
+    @property
+    def _ranker(self) -> Ranker | None:
+        return self.live.ranker
 
     def drop_caches(self) -> None:
         """Forget cached postings (benchmarks use this to measure cold queries)."""
@@ -120,12 +74,20 @@ class Searcher:
             if self._ranker is not None:
                 self._ranker.cache.clear()
 
+    @storage_faults
     def doc_count(self) -> int:
         with self._lock:
             return self._current()[0].doc_count()
 
+    @storage_faults
+    def health(self) -> dict[str, object]:
+        """Read the live index for real (see LiveIndex.health); raises IndexUnavailable."""
+        with self._lock:
+            return self.live.health()
+
     # -- search ----------------------------------------------------------------------------
 
+    @storage_faults
     def search(self, request: SearchRequest) -> SearchResult:
         """Answer one request (raises InvalidRequest or IndexUnavailable)."""
         period = validate_request(request)
@@ -192,7 +154,7 @@ class Searcher:
         self, searcher: WhooshSearcher, docnums: list[int], parsed: ParsedQuery | None
     ) -> list[Hit]:
         ids = [searcher.stored_fields(d)["id"] for d in docnums]
-        articles = self._archive_db().get_many(ids)
+        articles = self._archive.get_many(ids, CHECK_INTERVAL)
         terms = _highlight_terms(parsed)
         hits = []
         for article_id in ids:
@@ -247,13 +209,14 @@ class Searcher:
 
     # -- more like this --------------------------------------------------------------------
 
+    @storage_faults
     def related(self, article_id: str, limit: int = 5) -> list[Hit]:
         """Articles most like `article_id`, best first: BM25F over its key terms (the words
         Whoosh's Bo1 model picks from its text, as Whoosh's more_like does)."""
         with self._lock:
             searcher, cols = self._current()
             docnum = searcher.document_number(id=article_id)
-            article = self._archive_db().get(article_id)
+            article = self._archive.get_many([article_id], CHECK_INTERVAL).get(article_id)
             if docnum is None or article is None:
                 return []
             assert self._ranker is not None

@@ -192,7 +192,9 @@ PATHS = {
             "responses": {
                 "200": _json("SearchResult", "Hits, facets, timeline and suggestion"),
                 "400": _json("Error", "A parameter could not be used"),
-                "503": _json("Error", "The index is not available"),
+                "503": _json(
+                    "Error", "The index or archive cannot be read (which file, what to run)"
+                ),
             },
         }
     },
@@ -204,6 +206,7 @@ PATHS = {
             "responses": {
                 "200": _json("Article", "The article (premium bodies cut short)"),
                 "404": _json("Error", "No such article"),
+                "503": _json("Error", "The archive cannot be read (which file, what to run)"),
             },
         }
     },

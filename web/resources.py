@@ -1,7 +1,8 @@
 """The resources requests share: one Searcher per process, one archive connection per request.
 
 The Searcher is created on first use and shared by every request thread; the read-only
-archive connection is opened lazily per request and closed at teardown (as flaskr's db.py).
+archive connection is opened lazily per request and closed at teardown (as flaskr's db.py),
+so an archive file moved over the old one is read by the next request.
 """
 
 from __future__ import annotations
@@ -11,15 +12,16 @@ from pathlib import Path
 
 from flask import Flask, current_app, g
 
-from crawler.archive import Archive, ArchiveError
+from crawler.archive import Archive
+from crawler.archive_faults import ArchiveUnreadable, reading_archive
 from index.search import Searcher
 
 _SEARCHER_KEY = "herald.searcher"
 _searcher_lock = threading.Lock()
 
 
-class ArchiveUnavailable(RuntimeError):
-    """The archive file is missing or unreadable."""
+class ArchiveUnavailable(ArchiveUnreadable):
+    """The archive file is missing or unreadable (the message says which and what to do)."""
 
 
 def get_searcher(app: Flask | None = None) -> Searcher:
@@ -45,9 +47,11 @@ def close_searcher(app: Flask) -> None:
 def get_archive() -> Archive:
     """This request's read-only archive connection, opened on first use."""
     if "archive" not in g:
+        path = Path(current_app.config["ARCHIVE_PATH"])
         try:
-            g.archive = Archive(current_app.config["ARCHIVE_PATH"], readonly=True)
-        except (FileNotFoundError, OSError, ArchiveError) as exc:
+            with reading_archive(path):
+                g.archive = Archive(path, readonly=True)
+        except ArchiveUnreadable as exc:
             raise ArchiveUnavailable(str(exc)) from exc
     return g.archive
 

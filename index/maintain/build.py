@@ -34,6 +34,7 @@ from index.layout import (
     FORMAT,
     current_build,
     dir_bytes,
+    file_sizes,
     index_lock,
     swap_in,
     write_meta,
@@ -258,6 +259,7 @@ def rebuild(
                 "built_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
                 "build_seconds": round(seconds, 2),
                 "articles": count,
+                "files": file_sizes(build_dir),
             },
         )
         swap_in(index_dir, build_dir)

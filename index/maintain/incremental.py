@@ -17,7 +17,15 @@ from itertools import chain
 from pathlib import Path
 
 from crawler.archive import Archive
-from index.layout import FORMAT, current_build, format_of, index_lock, read_meta, write_meta
+from index.layout import (
+    FORMAT,
+    current_build,
+    file_sizes,
+    format_of,
+    index_lock,
+    read_meta,
+    write_meta,
+)
 from index.maintain.build import SEGMENT_POSTINGS, BuildFailed
 from index.ondisk.bulk import BulkSegmentWriter, open_for_writing
 from index.ondisk.schema import to_document
@@ -85,6 +93,7 @@ def update(archive_path: Path, index_dir: Path) -> UpdateReport:
             meta.update(
                 watermark=after,
                 updated_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                files=file_sizes(build_dir),
             )
             write_meta(build_dir, meta)
         seconds = time.monotonic() - started
