@@ -194,6 +194,10 @@ class Archive:
         """The change counter's current value: the watermark of everything archived so far."""
         return self._db.execute("SELECT COALESCE(MAX(seq), 0) FROM articles").fetchone()[0]
 
+    def changed_count(self, seq: int = 0) -> int:
+        """How many articles were inserted or changed after watermark `seq`."""
+        return self._db.execute("SELECT COUNT(*) FROM articles WHERE seq > ?", (seq,)).fetchone()[0]
+
     def changed_since(self, seq: int = 0, *, batch: int = 1000) -> Iterator[tuple[int, Article]]:
         """(seq, article) for every article inserted or changed after watermark `seq`."""
         last = seq

@@ -2,9 +2,13 @@
 
     search.py, model.py   the face the web sees: Searcher answers SearchRequests with
                           plain SearchResults (no Whoosh type crosses this line)
-    rebuild.py, update.py, stats.py
-                          the commands (python -m index.rebuild / .update / .stats)
-    maintain/             full parallel rebuild, incremental update, statistics (writes)
+    live.py, faults.py    what a Searcher holds open (the live build, the archive) and
+                          notices changing; which read errors mean damaged files (503s)
+    rebuild.py, update.py, stats.py, commands.py
+                          the commands (python -m index.rebuild / .update / .stats) and
+                          their shared one-line failure messages
+    maintain/             full parallel rebuild, incremental update, statistics (writes),
+                          skipping unindexable rows, cleaning up after a failed rebuild
     engine/               the query engine: parse, match, rank, count, facet, quote (reads)
     layout.py             the index directory: the `current` link, meta.json, the lock, FORMAT
     ondisk/               the on-disk format: schema, analysis, codec, bulk segment writer,
