@@ -14,11 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app, jsonify, render_template, request
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
 from crawler.archive import ArchiveError
 from crawler.archive_faults import archive_fault, is_storage_fault
 from index.model import IndexDamaged, IndexUnavailable, InvalidRequest
+from web.links import UntrustedHost
 from web.params import BadParameter
 
 logger = logging.getLogger(__name__)
@@ -93,6 +94,24 @@ def register_error_handlers(app: Flask) -> None:
         if not is_storage_fault(exc):  # a programming error: the 500 below, with its traceback
             return server_error(InternalServerError(original_exception=exc))
         return no_archive(archive_fault(Path(current_app.config["ARCHIVE_PATH"]), exc))
+
+    @app.errorhandler(UntrustedHost)
+    def untrusted_host(exc: UntrustedHost) -> Any:
+        logger.warning("absolute URL refused for untrusted Host %r", str(exc))
+        return error_answer(
+            400,
+            "Unknown site address",
+            "This page is not served under this address.",
+            "the Host header is not a trusted host: set HERALD_PUBLIC_URL to the site's "
+            "public URL (or Flask's TRUSTED_HOSTS)",
+        )
+
+    @app.errorhandler(SecurityError)
+    def host_refused(exc: SecurityError) -> Any:
+        # Flask's TRUSTED_HOSTS refused the Host before routing: no URL can be built, so
+        # no page either; a line of text.
+        logger.warning("request refused: %s", exc.description)
+        return "This site is not served under this address.\n", 400, {"Content-Type": "text/plain"}
 
     @app.errorhandler(InternalServerError)
     def server_error(exc: InternalServerError) -> Any:
