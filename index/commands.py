@@ -11,13 +11,11 @@ from __future__ import annotations
 
 import os
 import signal
-import sqlite3
 import sys
 from collections.abc import Callable
 from types import FrameType
 
-from crawler.archive import ArchiveError
-from crawler.archive_faults import explain
+from crawler.archive import ArchiveError, ArchiveMissing
 from crawler.config import Config
 from index.layout import IndexBusy
 from index.maintain.build import BuildFailed
@@ -27,7 +25,7 @@ from index.maintain.report import OlderFormat
 from index.model import IndexUnavailable
 
 # Failures of the files or of the setup, which the message explains; anything else is a bug.
-FORESEEABLE = (IndexBusy, NoIndex, BuildFailed, OlderFormat, IndexUnavailable)
+FORESEEABLE = (IndexBusy, NoIndex, BuildFailed, OlderFormat, IndexUnavailable, ArchiveError)
 
 
 class Terminated(BaseException):
@@ -71,11 +69,8 @@ def run(prog: str, config: Config, command: Callable[[], int]) -> int:
         return status
     except NoIndex as exc:
         say(prog, f"{exc} {looked_in(config)}")
-    except (ArchiveError, sqlite3.Error) as exc:
-        reason = explain(config.archive_path, exc)
-        if reason is None:  # a programming error
-            raise
-        say(prog, reason)
+    except ArchiveMissing as exc:
+        say(prog, f"{exc} {looked_in(config)}")
     except FORESEEABLE as exc:
         say(prog, str(exc))
     except BrokenPipeError:

@@ -27,7 +27,6 @@ from whoosh import index as whoosh_index
 from whoosh.searching import Searcher as WhooshSearcher
 
 from crawler.archive import Archive, ArchiveError
-from crawler.archive_faults import reading_archive
 from index.engine.cache import PostingsCache
 from index.engine.facets import Columns
 from index.engine.ranking import Ranker
@@ -187,12 +186,10 @@ class LiveArchive:
                 self._checked = now
         if self._archive is None:
             identity = _file_identity(self.path)  # before opening: never newer than the file
-            with reading_archive(self.path):
-                self._archive = Archive(self.path, readonly=True)
+            self._archive = Archive(self.path, readonly=True)
             self._identity, self._checked = identity, now
         return self._archive
 
     def get_many(self, ids: list[str], interval: float = CHECK_INTERVAL) -> dict[str, Any]:
-        """The archived articles among `ids` (storage faults raise ArchiveUnreadable)."""
-        with reading_archive(self.path):
-            return self.archive(interval).get_many(ids)
+        """The archived articles among `ids` (storage faults raise ArchiveError)."""
+        return self.archive(interval).get_many(ids)

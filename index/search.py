@@ -4,7 +4,7 @@ One `Searcher` per process, shared by threads (Whoosh readers are not thread-saf
 are serialised by a lock). It keeps one Whoosh searcher open and the archive connection
 (index.live): within a second it notices a swapped-in index, an update's commit or a replaced
 archive file and switches without a restart; a damaged index or archive raises
-IndexDamaged / ArchiveUnreadable (the web's 503s). Parsing, matching, ranking, facets and
+IndexDamaged / ArchiveError (the web's 503s). Parsing, matching, ranking, facets and
 snippets are index.engine's; this module puts one answer together; hits are filled from the
 archive by id.
 

@@ -118,7 +118,7 @@ def test_a_storage_fault_is_a_503_never_a_500(data_dir, fault, warm, monkeypatch
         ("postings truncated", [".pst", "python -m index.rebuild"]),
         ("meta.json emptied", ["meta.json", "python -m index.rebuild"]),
         ("build directory missing", ["missing", "python -m index.rebuild"]),
-        ("archive truncated", ["archive.sqlite3", "integrity_check"]),
+        ("archive truncated", ["archive.sqlite3", "damaged"]),
         ("archive missing", ["no archive", "HERALD_DATA_DIR"]),
     ],
 )

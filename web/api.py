@@ -9,9 +9,8 @@ from typing import Any
 from flask import Blueprint, current_app, jsonify, request
 
 from crawler.archive import ArchiveError
-from crawler.archive_faults import reading_archive
 from index.model import SearchError
-from web.articles import archived_or_404, article_json
+from web.articles import article_json, history_or_404
 from web.errors import operator_text
 from web.openapi import openapi_document
 from web.params import parse_search_args
@@ -31,8 +30,9 @@ def search() -> Any:
 
 @bp.get("/api/articles/<article_id>")
 def article(article_id: str) -> Any:
-    record = archived_or_404(article_id)
-    return jsonify(article_json(record, current_app.config["SHOW_PREMIUM_TEXT"]))
+    history = history_or_404(article_id)
+    show_premium_text = current_app.config["SHOW_PREMIUM_TEXT"]
+    return jsonify(article_json(history.current, show_premium_text, history))
 
 
 @bp.get("/api/openapi.json")
@@ -44,15 +44,14 @@ def _archive_health() -> dict[str, Any]:
     """Read the archive for real: its newest row and its count."""
     try:
         archive = get_archive()
-        with reading_archive(archive.path):
-            seq = archive.max_seq()
-            newest = next(archive.changed_since(seq - 1), None) if seq else None
-            return {
-                "readable": True,
-                "articles": archive.count(),
-                "newest": newest[1]["id"] if newest else None,
-                "seq": seq,
-            }
+        seq = archive.max_seq()
+        newest = next(archive.changed_since(seq - 1), None) if seq else None
+        return {
+            "readable": True,
+            "articles": archive.count(),
+            "newest": newest[1]["id"] if newest else None,
+            "seq": seq,
+        }
     except ArchiveError as exc:
         logger.warning("healthz: archive unreadable: %s", exc)
         return {"readable": False, "articles": None, "error": operator_text(str(exc))}

@@ -9,20 +9,19 @@ response: they read `$HERALD_DATA_DIR` (the log line has the real path).
 from __future__ import annotations
 
 import logging
-import sqlite3
 from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
-from crawler.archive import ArchiveError
-from crawler.archive_faults import archive_fault, is_storage_fault
+from crawler.archive import ArchiveError, ArchiveMissing
 from index.model import IndexDamaged, IndexUnavailable, InvalidRequest
 from web.links import UntrustedHost
 from web.params import BadParameter
 
 logger = logging.getLogger(__name__)
+SET_DATA_DIR = "set HERALD_DATA_DIR to the data directory that has one"
 
 
 def wants_json() -> bool:
@@ -83,17 +82,13 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(ArchiveError)
     def no_archive(exc: ArchiveError) -> Any:
+        if isinstance(exc, ArchiveMissing):
+            exc = ArchiveMissing(f"{exc}: crawl or import one, or {SET_DATA_DIR}")
         return _unavailable(
             "The archive is not available",
             "The article archive cannot be read right now. Please try again later.",
             exc,
         )
-
-    @app.errorhandler(sqlite3.Error)
-    def archive_failed(exc: sqlite3.Error) -> Any:
-        if not is_storage_fault(exc):  # a programming error: the 500 below, with its traceback
-            return server_error(InternalServerError(original_exception=exc))
-        return no_archive(archive_fault(Path(current_app.config["ARCHIVE_PATH"]), exc))
 
     @app.errorhandler(UntrustedHost)
     def untrusted_host(exc: UntrustedHost) -> Any:

@@ -13,15 +13,10 @@ from pathlib import Path
 from flask import Flask, current_app, g
 
 from crawler.archive import Archive
-from crawler.archive_faults import ArchiveUnreadable, reading_archive
 from index.search import Searcher
 
 _SEARCHER_KEY = "herald.searcher"
 _searcher_lock = threading.Lock()
-
-
-class ArchiveUnavailable(ArchiveUnreadable):
-    """The archive file is missing or unreadable (the message says which and what to do)."""
 
 
 def get_searcher(app: Flask | None = None) -> Searcher:
@@ -46,13 +41,8 @@ def close_searcher(app: Flask) -> None:
 
 def get_archive() -> Archive:
     """This request's read-only archive connection, opened on first use."""
-    if "archive" not in g:
-        path = Path(current_app.config["ARCHIVE_PATH"])
-        try:
-            with reading_archive(path):
-                g.archive = Archive(path, readonly=True)
-        except ArchiveUnreadable as exc:
-            raise ArchiveUnavailable(str(exc)) from exc
+    if "archive" not in g:  # ArchiveError (a 503) when it cannot be read
+        g.archive = Archive(current_app.config["ARCHIVE_PATH"], readonly=True)
     return g.archive
 
 

@@ -302,7 +302,7 @@ def _rebuild_locked(archive_path: Path, index_dir: Path, procs: int, progress: b
     except BaseException as exc:  # disk full, Ctrl-C, SIGTERM, a dead worker: no partial build
         remove_build(index_dir, build_dir)
         cause = exc.__cause__ if isinstance(exc, BuildFailed) and exc.__cause__ else exc
-        reason = failure_reason(cause, index_dir, archive_path, needed)
+        reason = failure_reason(cause, index_dir, needed)
         if reason:
             raise BuildFailed(
                 f"{reason}; the partial build was removed and the live index is unchanged"

@@ -12,12 +12,10 @@ from __future__ import annotations
 import errno
 import logging
 import shutil
-import sqlite3
 import time
 from pathlib import Path
 
 from crawler.archive import ArchiveError
-from crawler.archive_faults import explain
 from index.faults import damaged, is_damage
 from index.layout import BUILD_PREFIX, META_NAME, current_build, current_target, dir_bytes
 
@@ -96,17 +94,13 @@ def storage_message(exc: OSError, index_dir: Path, needed: int = 0) -> str:
 
 
 def failure_reason(
-    exc: BaseException,
-    index_dir: Path,
-    archive_path: Path,
-    needed: int = 0,
-    build_dir: Path | None = None,
+    exc: BaseException, index_dir: Path, needed: int = 0, build_dir: Path | None = None
 ) -> str | None:
     """Why a rebuild or update stopped on `exc`, in one line, for a fault of the files
     (archive unreadable, disk full, directory read-only, `build_dir` damaged); None for
     anything else (an interruption, a bug), which the caller reports as it is."""
-    if isinstance(exc, ArchiveError | sqlite3.Error):
-        return explain(archive_path, exc)
+    if isinstance(exc, ArchiveError):
+        return str(exc)
     if isinstance(exc, OSError) and (exc.errno in _FULL | _NOT_WRITABLE or build_dir is None):
         return storage_message(exc, index_dir, needed)
     if build_dir is not None and isinstance(exc, Exception) and is_damage(exc):

@@ -85,7 +85,7 @@ def _update_locked(archive_path: Path, index_dir: Path, progress: bool) -> Updat
             )
             write_meta(build_dir, meta)
     except Exception as exc:
-        reason = failure_reason(exc, index_dir, archive_path, build_dir=build_dir)
+        reason = failure_reason(exc, index_dir, build_dir=build_dir)
         raise BuildFailed(
             f"{reason or f'indexing failed: {type(exc).__name__}: {exc}'}; "
             f"the watermark stays at {before}, so nothing is skipped"

@@ -1,7 +1,7 @@
 """Index statistics: documents, counts by section and New Zealand year, size on disk and
 bytes per article, the last build/update time, and the build's watermark against the
 archive's (pending changes). Reading them writes nothing; a damaged build raises
-IndexDamaged, an unreadable archive ArchiveUnreadable."""
+IndexDamaged, an unreadable archive ArchiveError."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ import numpy as np
 from whoosh import index as whoosh_index
 
 from crawler.archive import Archive
-from crawler.archive_faults import reading_archive
 from index.engine.facets import Columns
 from index.faults import checked_build, damaged, is_damage
 from index.layout import FORMAT, dir_bytes
@@ -58,7 +57,7 @@ def collect(archive_path: Path, index_dir: Path) -> dict[str, object] | None:
     size = dir_bytes(build_dir)
     archive_seq = None
     if archive_path.exists():
-        with reading_archive(archive_path), Archive(archive_path, readonly=True) as archive:
+        with Archive(archive_path, readonly=True) as archive:
             archive_seq = archive.max_seq()
     watermark = int(meta["watermark"])  # type: ignore[call-overload]
     return {
