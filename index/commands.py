@@ -74,9 +74,10 @@ def run(prog: str, config: Config, command: Callable[[], int]) -> int:
     except FORESEEABLE as exc:
         say(prog, str(exc))
     except BrokenPipeError:
-        # The reader went away (`| head`): nothing more to say to it.
+        # The reader went away (`| head`): nothing more to say to it; 141 as other tools
+        # cut off by their reader (128 + SIGPIPE), and as `crawler.archive export`.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 1
+        return 141
     except OSError as exc:
         say(prog, storage_message(exc, config.index_dir))
     except KeyboardInterrupt:

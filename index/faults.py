@@ -4,9 +4,9 @@ Whoosh reads its files with struct, pickle, zlib and plain reads, this package's
 numpy: a truncated, overwritten or missing file surfaces as one of many exception types. The
 unambiguous ones (I/O, end of file, undecodable bytes, Whoosh's own CorruptIndexError, a bad
 meta.json) are always damage. ValueError, KeyError and the like are damage only when raised
-inside the code that decodes file bytes (whoosh, index.ondisk, pickle, index.layout): raised
-anywhere else they are programming errors and stay errors (a 500, a traceback in the log),
-never dressed up as "the index is damaged".
+inside the code that decodes file bytes (whoosh, index.ondisk, index.layout, the vocabulary
+reader): raised anywhere else they are programming errors and stay errors (a 500, a
+traceback in the log), never dressed up as "the index is damaged".
 """
 
 from __future__ import annotations
@@ -37,15 +37,20 @@ _DAMAGE = (
     BadMeta,
 )
 _DAMAGE_IF_DECODING = (ValueError, LookupError, TypeError, AttributeError, OverflowError)
-_DECODERS = ("whoosh.", "index.ondisk.", "index.layout", "pickle", "_pickle")
+# Modules that turn file bytes into values; the innermost frame of ours (or Whoosh's) in a
+# traceback decides, so numpy or the standard library beneath them does not hide it.
+_DECODERS = ("whoosh.", "index.ondisk.", "index.layout", "index.engine.vocab")
+_OURS = ("whoosh.", "index.", "crawler.", "web.")
 _FILE_NAME = re.compile(r"[\w.-]+\.(?:pst|trm|col|toc|seg|json)\b")
 
 
 def _raised_while_decoding(tb: TracebackType | None) -> bool:
-    """Whether the innermost Python frame of `tb` is in code that decodes file bytes."""
+    """Whether the innermost frame of this project or Whoosh in `tb` decodes file bytes."""
     module = ""
     while tb is not None:
-        module = tb.tb_frame.f_globals.get("__name__", "")
+        name = tb.tb_frame.f_globals.get("__name__", "")
+        if name.startswith(_OURS):
+            module = name
         tb = tb.tb_next
     return module.startswith(_DECODERS)
 

@@ -122,16 +122,19 @@ def dir_bytes(path: Path) -> int:
 
 
 def file_sizes(build_dir: Path) -> dict[str, int]:
-    """The size of every index file of a build (meta.json "files").
+    """The size of every index file of a build, by path inside it (meta.json "files").
 
-    Whoosh never changes a file once written (a commit writes new segment and TOC files), so
-    a file whose size differs from this record was truncated or replaced.
+    Index files never change once written (a commit writes new segment, TOC and vocabulary
+    files), so a file whose size differs from this record was truncated or replaced.
+    Temporary files and directories (".tmp", hidden ones) and Whoosh's lock are left out.
     """
-    return {
-        p.name: p.stat().st_size
-        for p in sorted(build_dir.iterdir())
-        if p.is_file() and p.name != META_NAME and not p.name.endswith((".tmp", "LOCK"))
-    }
+    found = {}
+    for path in sorted(build_dir.rglob("*")):
+        name = path.relative_to(build_dir).as_posix()
+        transient = ".tmp" in name or "/." in f"/{name}" or name.endswith("LOCK")
+        if path.is_file() and name != META_NAME and not transient:
+            found[name] = path.stat().st_size
+    return found
 
 
 def changed_files(build_dir: Path, meta: dict[str, object]) -> list[str]:

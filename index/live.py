@@ -1,10 +1,11 @@
 """What a Searcher reads, kept open and current: the live index build and the archive.
 
-`LiveIndex` holds one open Whoosh searcher (with its columns and ranker) on the build the
-`current` link names. At most once a second it looks at the disk again: a swapped link or an
-update's commit opens the new build; a missing build, an unreadable meta.json or an index file
-whose size is not the one recorded when it was written raises IndexDamaged, on every request
-until it is fixed (a good check is what buys the next second without looking).
+`LiveIndex` holds one open generation (a Whoosh searcher with its columns, ranker and
+vocabulary) on the build the `current` link names. At most once a second it looks at the
+disk again: a swapped link or an update's commit opens the new build; a missing build, an
+unreadable meta.json or an index file whose size is not the one recorded when it was
+written raises IndexDamaged, on every request until it is fixed (a good look is what buys
+the next second without looking).
 
 `LiveArchive` holds the read-only archive connection and reopens it when another file was
 moved over the archive's path (`mv new.sqlite3 archive.sqlite3`), also within a second.
@@ -20,6 +21,7 @@ import logging
 import os
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -30,6 +32,7 @@ from crawler.archive import Archive, ArchiveError
 from index.engine.cache import PostingsCache
 from index.engine.facets import Columns
 from index.engine.ranking import Ranker
+from index.engine.vocab import Vocabulary
 from index.faults import checked_build, damaged, is_damage
 from index.layout import FORMAT, read_meta
 from index.model import IndexUnavailable, SearchError
@@ -61,15 +64,23 @@ def storage_faults(method: _Method) -> _Method:
     return mapped  # type: ignore[return-value]
 
 
+@dataclass(frozen=True)
+class Generation:
+    """One open index generation: everything a query reads, replaced together."""
+
+    searcher: WhooshSearcher
+    columns: Columns
+    ranker: Ranker
+    vocab: Vocabulary
+
+
 class LiveIndex:
-    """The open searcher on the live build of `index_dir`, switched when the build changes."""
+    """The open generation of the live build of `index_dir`, switched when the build changes."""
 
     def __init__(self, index_dir: Path) -> None:
         self.index_dir = Path(index_dir)
         self.target: str | None = None
-        self.searcher: WhooshSearcher | None = None
-        self.columns: Columns | None = None
-        self.ranker: Ranker | None = None
+        self.gen: Generation | None = None
         self._ix: whoosh_index.Index | None = None
         self._checked = 0.0
 
@@ -79,27 +90,24 @@ class LiveIndex:
         return self.index_dir / self.target if self.target else self.index_dir
 
     def close(self) -> None:
-        if self.searcher is not None:
-            self.searcher.close()
+        if self.gen is not None:
+            self.gen.searcher.close()
         if self._ix is not None:
             self._ix.close()
-        self.searcher = self._ix = self.columns = self.ranker = None
-        self.target = None
+        self._ix = self.gen = self.target = None
 
-    def current(self, interval: float = CHECK_INTERVAL) -> tuple[WhooshSearcher, Columns, Ranker]:
-        """The open searcher, columns and ranker, switching to a newer build when one has
-        appeared (the disk is looked at when `interval` seconds have passed since)."""
+    def current(self, interval: float = CHECK_INTERVAL) -> Generation:
+        """The open generation, switching to a newer build when one has appeared (the disk
+        is looked at when `interval` seconds have passed since)."""
         now = time.monotonic()
-        if self.searcher is None or now - self._checked >= interval:
+        if self.gen is None or now - self._checked >= interval:
             build_dir, meta = self._live_build()
-            if build_dir.name != self.target or not self.searcher.up_to_date():
+            if build_dir.name != self.target or not self.gen.searcher.up_to_date():
                 # a rebuild swapped in a new build, or an incremental update committed
                 self._open(build_dir, meta)
             self._checked = now  # only after a good look: a fault answers every request
-        assert self.searcher is not None
-        assert self.columns is not None
-        assert self.ranker is not None
-        return self.searcher, self.columns, self.ranker
+        assert self.gen is not None
+        return self.gen
 
     def _live_build(self) -> tuple[Path, dict[str, object]]:
         """The build `current` names and its meta.json, checked (raises IndexUnavailable)."""
@@ -122,21 +130,22 @@ class LiveIndex:
         try:
             ix = whoosh_index.open_dir(build_dir)
             searcher = ix.searcher()
-            columns, ranker = Columns(searcher), Ranker(searcher, PostingsCache(searcher))
+            ranker = Ranker(searcher, PostingsCache(searcher))
+            vocab = Vocabulary(searcher.reader(), build_dir)
+            gen = Generation(searcher, Columns(searcher), ranker, vocab)
         except Exception as exc:
             if not is_damage(exc):
                 raise
             logger.error("the index could not be read", exc_info=exc)
             raise damaged(build_dir, exc) from exc
         self.close()
-        self._ix, self.searcher, self.columns, self.ranker = ix, searcher, columns, ranker
-        self.target = build_dir.name
+        self._ix, self.gen, self.target = ix, gen, build_dir.name
         logger.info("opened index %s (%d documents)", build_dir, searcher.doc_count())
 
     def health(self) -> dict[str, object]:
         """Read the live build for real: meta.json and every file's size, the document count,
         a posting list and the last stored document (raises what reading raises)."""
-        searcher, _, _ = self.current(interval=0.0)
+        searcher = self.current(interval=0.0).searcher
         meta = read_meta(self.build_dir)
         total = searcher.doc_count_all()
         if total:

@@ -25,6 +25,7 @@ from index.maintain.cleanup import failure_reason, storage_message
 from index.maintain.skipping import add_or_redo, document_or_none, too_many
 from index.ondisk.bulk import BulkSegmentWriter, open_for_writing
 from index.ondisk.segments import merge_small_updates
+from index.ondisk.vocab import write_vocabularies
 
 logger = logging.getLogger(__name__)
 
@@ -77,6 +78,7 @@ def _update_locked(archive_path: Path, index_dir: Path, progress: bool) -> Updat
     try:
         with Archive(archive_path, readonly=True) as archive:
             after, count, skipped = _index_changes(archive, build_dir, before, progress)
+        write_vocabularies(build_dir)  # new segments' word lists (and any still missing)
         if after != before:
             meta.update(
                 watermark=after,
