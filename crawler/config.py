@@ -20,6 +20,8 @@ class Config:
     data_dir: Path
     base_url: str
     show_premium_text: bool = False
+    # The public origin for absolute URLs in feeds and OpenSearch (None: trusted request hosts).
+    public_url: str | None = None
 
     @property
     def archive_path(self) -> Path:
@@ -41,4 +43,5 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
         data_dir=Path(env.get("HERALD_DATA_DIR") or "./data"),
         base_url=(env.get("HERALD_BASE_URL") or DEFAULT_BASE_URL).rstrip("/"),
         show_premium_text=_truthy(env.get("HERALD_SHOW_PREMIUM_TEXT")),
+        public_url=(env.get("HERALD_PUBLIC_URL") or "").strip().rstrip("/") or None,
     )

@@ -35,6 +35,11 @@ class IndexUnavailable(SearchError):
     """There is no readable index yet (never built, or the directory is missing)."""
 
 
+class IndexDamaged(IndexUnavailable):
+    """The live index's files cannot be read (truncated, overwritten, missing); the message
+    names the build and file and says to rebuild."""
+
+
 @dataclass(frozen=True)
 class SearchRequest:
     """Everything a person or program can ask; all filters are ANDed."""

@@ -4,9 +4,11 @@ One `Searcher` per process, shared by threads. Whoosh readers are not thread-saf
 work on the open index is serialised by a lock; that work is bounded by the query's
 WorkBudget (index.limits), and what needs no reader runs outside the lock: reading the
 query text, and filling the page's hits from the archive with their snippets. The
-Searcher keeps one Whoosh searcher open, notices at most once a second when a rebuild
-swapped in a new index (or an update committed) and switches without a restart.
-Parsing, matching, ranking, facets and snippets are index.engine's.
+Searcher keeps one index generation and the archive open (index.live): within a second it
+notices a swapped-in index, an update's commit or an archive file moved over the old one,
+and switches without a restart; a damaged index or archive raises IndexDamaged or
+ArchiveError (the web's 503s). Parsing, matching, ranking, facets and snippets are
+index.engine's.
 
 Date drill-down: the year facet counts over all years (so another year can be picked),
 the month facet over the chosen year, the day facet over the chosen month; every other
@@ -17,47 +19,30 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from whoosh import index as whoosh_index
-from whoosh.searching import Searcher as WhooshSearcher
 
-from crawler.archive import Archive
 from index.engine.budget import WorkBudget
-from index.engine.cache import PostingsCache
 from index.engine.docsets import query_docs
 from index.engine.explain import explain, machine_form
 from index.engine.facets import Columns
 from index.engine.query import ParsedQuery, positive_terms, resolve
-from index.engine.ranking import Ranker, top_pages
+from index.engine.ranking import top_pages
 from index.engine.requests import Period, validate_request
 from index.engine.setops import union
 from index.engine.suggest import Speller, Texts, article_text
 from index.engine.syntax import parse_syntax
-from index.engine.vocab import Vocabulary
 from index.hits import make_hit
-from index.layout import FORMAT, current_build, current_target, format_of
-from index.model import Hit, IndexUnavailable, SearchRequest, SearchResult, TimelineBar
+from index.live import Generation, LiveArchive, LiveIndex, storage_faults
+from index.model import Hit, SearchRequest, SearchResult, TimelineBar
 from index.ondisk.analysis import value_key
 from index.ondisk.schema import CONTENT
 
 logger = logging.getLogger(__name__)
-CHECK_INTERVAL = 1.0  # seconds between checks for a newly swapped-in index
+CHECK_INTERVAL = 1.0  # seconds between looks for a swapped-in index or a replaced archive
 RELATED_TERMS = 5  # key terms of an article that find related ones (Whoosh's more_like: 5)
 RANKED_FIELDS = (CONTENT, "title", "standfirst")
-
-
-@dataclass(frozen=True)
-class Generation:
-    """One open index generation: everything a query reads, replaced together."""
-
-    searcher: WhooshSearcher
-    columns: Columns
-    ranker: Ranker
-    vocab: Vocabulary
 
 
 class Searcher:
@@ -71,79 +56,45 @@ class Searcher:
         self.show_premium_text = show_premium_text
         self._lock = threading.RLock()
         self._archive_lock = threading.Lock()
-        self._target: str | None = None
-        self._ix: whoosh_index.Index | None = None
-        self._gen: Generation | None = None
-        self._checked = 0.0
-        self._archive: Archive | None = None
+        self.live = LiveIndex(self.index_dir)
+        self._archive = LiveArchive(self.archive_path)
 
     # -- lifecycle -------------------------------------------------------------------------
 
     def close(self) -> None:
         with self._lock:
-            self._drop()
+            self.live.close()
             with self._archive_lock:
-                if self._archive is not None:
-                    self._archive.close()
-                    self._archive = None
-
-    def _drop(self) -> None:
-        if self._gen is not None:
-            self._gen.searcher.close()
-        if self._ix is not None:
-            self._ix.close()
-        self._ix = self._gen = self._target = None
-
-    def _open(self, build_dir: Path) -> None:
-        found = format_of(build_dir)
-        if found != FORMAT:
-            # Older builds pickled classes this version no longer has: never unpickle them.
-            raise IndexUnavailable(
-                f"the index at {self.index_dir} was built by an older version (format {found}, "
-                f"this version reads {FORMAT}): run `python -m index.rebuild`"
-            )
-        ix = whoosh_index.open_dir(build_dir)
-        searcher = ix.searcher()
-        cache = PostingsCache(searcher)
-        vocab = Vocabulary(searcher.reader(), build_dir)
-        gen = Generation(searcher, Columns(searcher), Ranker(searcher, cache), vocab)
-        self._drop()
-        self._ix, self._gen, self._target = ix, gen, build_dir.name
-        logger.info("opened index %s (%d documents)", build_dir, searcher.doc_count())
+                self._archive.close()
 
     def _current(self) -> Generation:
         """The open generation, switching to a newer index when one appeared (under the lock)."""
-        now = time.monotonic()
-        if self._gen is None or now - self._checked >= CHECK_INTERVAL:
-            self._checked = now
-            target = current_target(self.index_dir)
-            if target is None or current_build(self.index_dir) is None:
-                if self._gen is None:
-                    raise IndexUnavailable(f"no index at {self.index_dir}; run index.rebuild")
-            elif target != self._target or not self._gen.searcher.up_to_date():
-                # a rebuild swapped in a new build, or an incremental update committed
-                self._open(self.index_dir / target)
-        assert self._gen is not None
-        return self._gen
+        return self.live.current(CHECK_INTERVAL)
 
     def _articles(self, ids: list[str]) -> dict[str, dict]:
         with self._archive_lock:
-            if self._archive is None:
-                self._archive = Archive(self.archive_path, readonly=True)
-            return self._archive.get_many(ids)  # type: ignore[return-value]
+            return self._archive.get_many(ids, CHECK_INTERVAL)  # type: ignore[return-value]
 
     def drop_caches(self) -> None:
         """Forget cached postings (benchmarks use this to measure cold queries)."""
         with self._lock:
-            if self._gen is not None:
-                self._gen.ranker.cache.clear()
+            if self.live.gen is not None:
+                self.live.gen.ranker.cache.clear()
 
+    @storage_faults
     def doc_count(self) -> int:
         with self._lock:
             return self._current().searcher.doc_count()
 
+    @storage_faults
+    def health(self) -> dict[str, object]:
+        """Read the live index for real (see LiveIndex.health); raises IndexUnavailable."""
+        with self._lock:
+            return self.live.health()
+
     # -- search ----------------------------------------------------------------------------
 
+    @storage_faults
     def search(self, request: SearchRequest) -> SearchResult:
         """Answer one request (raises InvalidRequest or IndexUnavailable)."""
         period = validate_request(request)
@@ -242,6 +193,7 @@ class Searcher:
 
     # -- the words of a search, for the article page ---------------------------------------
 
+    @storage_faults
     def highlight_terms(self, q: str) -> set[str]:
         """The analysed words a query asks for (not those it excludes), to mark in a text;
         empty for an empty query. Raises InvalidRequest as search() would."""
@@ -254,6 +206,7 @@ class Searcher:
 
     # -- more like this --------------------------------------------------------------------
 
+    @storage_faults
     def related(self, article_id: str, limit: int = 5) -> list[Hit]:
         """Articles most like `article_id`, best first: BM25F over its key terms (the words
         Whoosh's Bo1 model picks from its text, as Whoosh's more_like does)."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import sqlite3
 from typing import Any
 
 from flask import Blueprint, current_app, jsonify, request
@@ -12,9 +11,10 @@ from flask import Blueprint, current_app, jsonify, request
 from crawler.archive import ArchiveError
 from index.model import SearchError
 from web.articles import article_json, history_or_404
+from web.errors import operator_text
 from web.openapi import openapi_document
 from web.params import parse_search_args
-from web.resources import ArchiveUnavailable, get_archive, get_searcher
+from web.resources import get_archive, get_searcher
 
 logger = logging.getLogger(__name__)
 bp = Blueprint("api", __name__)
@@ -41,19 +41,29 @@ def openapi() -> Any:
 
 
 def _archive_health() -> dict[str, Any]:
+    """Read the archive for real: its newest row and its count."""
     try:
-        return {"readable": True, "articles": get_archive().count()}
-    except (ArchiveUnavailable, ArchiveError, sqlite3.Error) as exc:
+        archive = get_archive()
+        seq = archive.max_seq()
+        newest = next(archive.changed_since(seq - 1), None) if seq else None
+        return {
+            "readable": True,
+            "articles": archive.count(),
+            "newest": newest[1]["id"] if newest else None,
+            "seq": seq,
+        }
+    except ArchiveError as exc:
         logger.warning("healthz: archive unreadable: %s", exc)
-        return {"readable": False, "articles": None}
+        return {"readable": False, "articles": None, "error": operator_text(str(exc))}
 
 
 def _index_health() -> dict[str, Any]:
+    """Read the index for real (index.live.LiveIndex.health)."""
     try:
-        return {"readable": True, "articles": get_searcher().doc_count()}
-    except (SearchError, OSError) as exc:
+        return {"readable": True, **get_searcher().health()}
+    except SearchError as exc:
         logger.warning("healthz: index unreadable: %s", exc)
-        return {"readable": False, "articles": None}
+        return {"readable": False, "articles": None, "error": operator_text(str(exc))}
 
 
 @bp.get("/healthz")

@@ -253,7 +253,9 @@ PATHS = {
                 "400": _json(
                     "Error", "A parameter could not be used, or the query is over a limit"
                 ),
-                "503": _json("Error", "The index is not available"),
+                "503": _json(
+                    "Error", "The index or archive cannot be read (which file, what to run)"
+                ),
             },
         }
     },
@@ -265,6 +267,7 @@ PATHS = {
             "responses": {
                 "200": _json("Article", "The article (premium bodies cut short)"),
                 "404": _json("Error", "No such article"),
+                "503": _json("Error", "The archive cannot be read (which file, what to run)"),
             },
         }
     },

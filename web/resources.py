@@ -1,7 +1,8 @@
 """The resources requests share: one Searcher per process, one archive connection per request.
 
 The Searcher is created on first use and shared by every request thread; the read-only
-archive connection is opened lazily per request and closed at teardown (as flaskr's db.py).
+archive connection is opened lazily per request and closed at teardown (as flaskr's db.py),
+so an archive file moved over the old one is read by the next request.
 """
 
 from __future__ import annotations
@@ -11,15 +12,11 @@ from pathlib import Path
 
 from flask import Flask, current_app, g
 
-from crawler.archive import Archive, ArchiveError
+from crawler.archive import Archive
 from index.search import Searcher
 
 _SEARCHER_KEY = "herald.searcher"
 _searcher_lock = threading.Lock()
-
-
-class ArchiveUnavailable(RuntimeError):
-    """The archive file is missing or unreadable."""
 
 
 def get_searcher(app: Flask | None = None) -> Searcher:
@@ -49,11 +46,8 @@ def close_searcher(app: Flask) -> None:
 
 def get_archive() -> Archive:
     """This request's read-only archive connection, opened on first use."""
-    if "archive" not in g:
-        try:
-            g.archive = Archive(current_app.config["ARCHIVE_PATH"], readonly=True)
-        except (FileNotFoundError, OSError, ArchiveError) as exc:
-            raise ArchiveUnavailable(str(exc)) from exc
+    if "archive" not in g:  # ArchiveError (a 503) when it cannot be read
+        g.archive = Archive(current_app.config["ARCHIVE_PATH"], readonly=True)
     return g.archive
 
 

@@ -138,6 +138,10 @@ class ArchiveStore(ABC):
         """(seq, record) for every current record written after watermark `seq`, in order."""
 
     @abstractmethod
+    def changed_count(self, seq: int = 0) -> int:
+        """How many current records were written after watermark `seq`."""
+
+    @abstractmethod
     def articles(
         self, start: OrderKey | None = None, stop: OrderKey | None = None
     ) -> Iterator[Article]:

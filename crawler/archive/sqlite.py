@@ -30,6 +30,7 @@ from crawler.archive.sqlite_schema import (
     check_is_archive,
     columns_of,
     from_row,
+    hint,
     migrate,
     table_names,
     to_row,
@@ -39,21 +40,11 @@ from crawler.record import FIELDS, Article
 BUSY_TIMEOUT_MS = 10_000
 _CONTENT = ", ".join(FIELDS)
 _CHUNK = 500  # ids per IN (...) query, well under SQLite's variable limit
-# What to check, by words in SQLite's message.
-_HINTS = (
-    (("locked", "busy"), "another process is writing to it (a crawl or an import?)"),
-    (("readonly", "read-only"), "the file or its directory is read-only"),
-    (("unable to open",), "the directory is missing or read-only"),
-    (("full", "i/o error"), "the disk may be full, or failing"),
-    (("malformed", "not a database"), "the archive file is damaged: restore it from an export"),
-)
 
 
 def describe(path: Path, action: str, exc: sqlite3.Error) -> str:
     """'writing to data/archive.sqlite3 failed: database is locked (another process …)'."""
-    text = str(exc)
-    hint = next((h for words, h in _HINTS if any(w in text.lower() for w in words)), "")
-    return f"{action} {path} failed: {text}" + (f" ({hint})" if hint else "")
+    return f"{action} {path} failed: {exc}{hint(exc)}"
 
 
 class SQLiteArchive(ArchiveStore):
@@ -221,6 +212,12 @@ class SQLiteArchive(ArchiveStore):
     def max_seq(self) -> int:
         with self._guard("reading"):
             return self._db.execute("SELECT COALESCE(MAX(seq), 0) FROM articles").fetchone()[0]
+
+    def changed_count(self, seq: int = 0) -> int:
+        with self._guard("reading"):
+            return self._db.execute(
+                "SELECT COUNT(*) FROM articles WHERE seq > ?", (seq,)
+            ).fetchone()[0]
 
     def changed_since(self, seq: int = 0, *, batch: int = 1000) -> Iterator[tuple[int, Article]]:
         last = seq

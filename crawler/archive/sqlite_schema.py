@@ -84,6 +84,23 @@ def columns_of(db: sqlite3.Connection, table: str) -> set[str]:
     return {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
 
 
+# What to check, by words in SQLite's message.
+_HINTS = (
+    (("locked", "busy"), "another process is writing to it (a crawl or an import?)"),
+    (("readonly", "read-only"), "the file or its directory is read-only"),
+    (("unable to open",), "the directory is missing or read-only"),
+    (("full", "i/o error"), "the disk may be full, or failing"),
+    (("malformed", "not a database"), "the archive file is damaged: restore it from an export"),
+)
+
+
+def hint(exc: sqlite3.Error) -> str:
+    """' (what to check)' for a failure of SQLite, or ''."""
+    text = str(exc).lower()
+    found = next((h for words, h in _HINTS if any(w in text for w in words)), "")
+    return f" ({found})" if found else ""
+
+
 def check_is_archive(db: sqlite3.Connection, path: object, *, empty_ok: bool) -> None:
     """ArchiveError unless the file holds a herald archive this version can read
     (or nothing at all, when `empty_ok`)."""
@@ -91,7 +108,7 @@ def check_is_archive(db: sqlite3.Connection, path: object, *, empty_ok: bool) ->
         tables = table_names(db)
         version = db.execute("PRAGMA user_version").fetchone()[0]
     except sqlite3.DatabaseError as exc:
-        raise ArchiveError(f"{path} is not a readable archive: {exc}") from exc
+        raise ArchiveError(f"{path} is not a readable archive: {exc}{hint(exc)}") from exc
     if "articles" not in tables and not (empty_ok and not tables):
         raise ArchiveError(f"{path} holds no articles table: not a herald archive")
     if version > SCHEMA_VERSION:
