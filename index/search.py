@@ -8,7 +8,10 @@ holds the open index and puts one answer together; hits are filled from the arch
 
 Date drill-down: the year facet counts over all years (so another year can be picked),
 the month facet over the chosen year, the day facet over the chosen month; every other
-facet counts over the final filtered match set. The timeline is the deepest of those.
+facet counts over the final filtered match set (tags and authors too: the first FACET_TOP
+of them; `facet_values` gives all). The timeline is the deepest of the date facets,
+normalised and compared with other queries when asked (index.engine.timelines). Exports
+take every match's id in order (`ordered_ids`) and read the archive themselves.
 """
 
 from __future__ import annotations
@@ -27,14 +30,22 @@ from index.engine.cache import PostingsCache
 from index.engine.docsets import query_docs
 from index.engine.facets import Columns
 from index.engine.query import ParsedQuery, make_parser, parse, positive_terms
-from index.engine.ranking import Ranker, top_pages
+from index.engine.ranking import Ranker, ordered
 from index.engine.requests import Period, validate_request
 from index.engine.setops import union
 from index.engine.snippets import lead, snippet
 from index.engine.suggest import suggest
+from index.engine.timelines import fill_timelines
 from index.layout import FORMAT, current_build, current_target, format_of
-from index.model import Hit, IndexUnavailable, SearchRequest, SearchResult, TimelineBar
-from index.ondisk.analysis import value_key
+from index.model import (
+    FACET_TOP,
+    FacetValue,
+    Hit,
+    IndexUnavailable,
+    InvalidRequest,
+    SearchRequest,
+    SearchResult,
+)
 from index.ondisk.schema import CONTENT
 
 logger = logging.getLogger(__name__)
@@ -131,9 +142,7 @@ class Searcher:
         period = validate_request(request)
         with self._lock:
             searcher, cols = self._current()
-            parsed = parse(request.q, self._parser, searcher)
-            base = self._matching(searcher, cols, parsed, request)
-            final = base[period.mask(cols, base)] if period.level else base
+            parsed, mask, base, final = self._select(searcher, cols, request, period)
             result = SearchResult(
                 query=request.q,
                 total=int(final.size),
@@ -141,52 +150,78 @@ class Searcher:
                 page_size=request.page_size,
                 interpreted=parsed.interpreted if parsed else "",
             )
-            ranked = self._page(cols, parsed, request, final)
+            start, stop = (request.page - 1) * request.page_size, request.page * request.page_size
+            ranked = self._ordered(cols, parsed, request, final, start, stop).tolist()
             result.hits = self._hits(searcher, ranked, parsed)
             self._facets(result, cols, base, final, period)
+            fill_timelines(
+                result,
+                cols,
+                request,
+                period,
+                mask,
+                lambda words: self._matching(searcher, parse(words, self._parser, searcher), mask),
+            )
             if parsed and len(parsed.words) <= SUGGEST_MAX_WORDS:
                 result.suggestion = suggest(request.q, searcher.reader())
             return result
 
-    def _matching(
-        self,
-        searcher: WhooshSearcher,
-        cols: Columns,
-        parsed: ParsedQuery | None,
-        req: SearchRequest,
-    ) -> np.ndarray:
-        """Sorted doc numbers matching the query and all filters but the date drill-down."""
+    def facet_values(self, request: SearchRequest, facet: str) -> list[FacetValue]:
+        """Every value of the multi-valued `facet` ("tag" or "author") over the request's
+        matches, most frequent first (the answer of `search` has the first FACET_TOP)."""
+        period = validate_request(request)
+        with self._lock:
+            searcher, cols = self._current()
+            if facet not in cols.labels:
+                raise InvalidRequest(f"no facet {facet!r}: one of {', '.join(cols.labels)}")
+            final = self._select(searcher, cols, request, period)[3]
+            return cols.labels[facet].count(final)
+
+    def ordered_ids(self, request: SearchRequest) -> np.ndarray:
+        """The ids of every match (page and page_size ignored), in the request's order, as
+        an array of 26-byte ASCII strings: what an export streams, taken in one step under
+        the lock so the archive can then be read without it."""
+        period = validate_request(request)
+        with self._lock:
+            searcher, cols = self._current()
+            parsed, _, _, final = self._select(searcher, cols, request, period)
+            return cols.ids[self._ordered(cols, parsed, request, final, 0, final.size)]
+
+    def _select(
+        self, searcher: WhooshSearcher, cols: Columns, req: SearchRequest, period: Period
+    ) -> tuple[ParsedQuery | None, np.ndarray, np.ndarray, np.ndarray]:
+        """(parsed query, mask of every filter but the drill-down, matches under it,
+        matches in the drill-down period too)."""
+        parsed = parse(req.q, self._parser, searcher)
         mask = cols.base_mask(req)
-        if req.author:
-            assert self._ranker is not None
-            allowed = self._ranker.cache.get("author_key", value_key(req.author))[0]
-            author_mask = np.zeros(cols.size, bool)
-            author_mask[allowed] = True
-            mask &= author_mask
+        base = self._matching(searcher, parsed, mask)
+        return parsed, mask, base, base[period.mask(cols, base)] if period.level else base
+
+    def _matching(
+        self, searcher: WhooshSearcher, parsed: ParsedQuery | None, mask: np.ndarray
+    ) -> np.ndarray:
+        """Sorted doc numbers matching the query among those `mask` lets through (every
+        filter but the date drill-down: Columns.base_mask)."""
         if parsed is None:
             return np.flatnonzero(mask)
         assert self._ranker is not None
         docs = query_docs(searcher, parsed.match, self._ranker.cache)
         return docs[mask[docs]]
 
-    def _page(
+    def _ordered(
         self,
         cols: Columns,
         parsed: ParsedQuery | None,
         req: SearchRequest,
         docs: np.ndarray,
-    ) -> list[int]:
-        """The doc numbers of the requested page, in the requested order."""
-        start, stop = (req.page - 1) * req.page_size, req.page * req.page_size
-        if start >= docs.size:
-            return []
+        start: int,
+        stop: int,
+    ) -> np.ndarray:
+        """The doc numbers at positions start..stop of `docs` in the requested order."""
         terms = _rank_terms(parsed)
-        if terms and req.sort == "relevance":
-            assert self._ranker is not None
-            return self._ranker.top(docs, terms, start, stop)
-        # Newest first unless "oldest"; ties broken by document number for stable paging.
-        published = cols.published[docs]
-        return top_pages(docs, published if req.sort == "oldest" else -published, start, stop)
+        assert self._ranker is not None
+        ranker = self._ranker if terms and req.sort == "relevance" else None
+        return ordered(docs, terms, ranker, cols.published, req.sort, start, stop)
 
     def _hits(
         self, searcher: WhooshSearcher, docnums: list[int], parsed: ParsedQuery | None
@@ -242,8 +277,8 @@ class Searcher:
         if period.month is not None:
             in_month = base[cols.month_of(base) == period.month]
             result.facets["day"] = cols.days(in_month)
-        level = "day" if "day" in result.facets else "month" if "month" in result.facets else "year"
-        result.timeline = [TimelineBar(f.value, f.count) for f in result.facets[level]]
+        for facet, coded in cols.labels.items():
+            result.facets[facet] = coded.count(final, limit=FACET_TOP)
 
     # -- more like this --------------------------------------------------------------------
 
