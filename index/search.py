@@ -28,6 +28,7 @@ from whoosh.searching import Searcher as WhooshSearcher
 from crawler.archive import Archive
 from index.engine.cache import PostingsCache
 from index.engine.docsets import query_docs
+from index.engine.ellipses import with_ellipses
 from index.engine.facets import Columns
 from index.engine.query import ParsedQuery, make_parser, parse, positive_terms
 from index.engine.ranking import Ranker, ordered
@@ -235,7 +236,9 @@ class Searcher:
             if a is None:  # indexed but no longer archived: skip rather than fail
                 continue
             text = (
-                snippet(a["body"], a["standfirst"], terms)
+                with_ellipses(
+                    snippet(a["body"], a["standfirst"], terms), a["body"], a["standfirst"]
+                )
                 if terms
                 else lead(a["standfirst"] or a["body"])
             )

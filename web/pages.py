@@ -7,12 +7,17 @@ from typing import Any
 
 from flask import Blueprint, current_app, g, render_template, request
 
-from index.model import SearchError, SearchResult
+from index.model import MAX_COMPARE, SearchError, SearchResult
 from web.articles import archived_or_404, visible_paragraphs
+from web.citation_formats import highwire_tags
+from web.citations import apa, chicago
+from web.compare import chart_of
+from web.exports import RIS_LIMIT
+from web.facetpages import FACET_LIMIT
 from web.formatting import period_label
-from web.params import canonical_args, parse_search_args
+from web.params import MAX_QUERY_CHARS, canonical_args, parse_search_args
 from web.resources import get_searcher
-from web.timeline import CHART_HEIGHT, CHART_WIDTH, LABEL_SPACE, pager, timeline_bars
+from web.timeline import pager
 
 logger = logging.getLogger(__name__)
 bp = Blueprint("pages", __name__)
@@ -23,6 +28,7 @@ CHIP_PARAMS = (
     ("subsection", "Subsection"),
     ("source", "Source"),
     ("author", "Author"),
+    ("tag", "Topic"),
     ("premium", "Access"),
     ("from", "From"),
     ("to", "To"),
@@ -32,16 +38,21 @@ CHIP_PARAMS = (
 )
 
 
-def _chips(args: dict[str, str]) -> list[dict[str, str]]:
+def _chips(args: dict[str, Any]) -> list[dict[str, Any]]:
+    """One removable chip per filter value (`remove`: the value a repeatable one drops)."""
     chips = []
     for name, label in CHIP_PARAMS:
-        if name in args:
-            value = args[name]
-            if name == "premium":
-                value = "Premium" if value == "true" else "Free"
-            elif name in ("month", "day"):
-                value = period_label(value)
-            chips.append({"name": name, "label": label, "value": value})
+        if name not in args:
+            continue
+        value = args[name]
+        if isinstance(value, list):
+            chips += [{"name": name, "label": label, "value": v, "remove": v} for v in value]
+            continue
+        if name == "premium":
+            value = "Premium" if value == "true" else "Free"
+        elif name in ("month", "day"):
+            value = period_label(value)
+        chips.append({"name": name, "label": label, "value": value, "remove": None})
     return chips
 
 
@@ -62,8 +73,10 @@ def search() -> Any:
         result=result,
         chips=_chips(g.search_args),
         facets=result.facets,
-        bars=timeline_bars(result.timeline),
-        chart={"width": CHART_WIDTH, "height": CHART_HEIGHT, "label_space": LABEL_SPACE},
+        facet_limit=FACET_LIMIT,
+        chart=chart_of(req, result),
+        max_compare=MAX_COMPARE,
+        ris_limit=RIS_LIMIT,
         pages=pager(result.page, last),
         last_page=last,
     )
@@ -80,7 +93,15 @@ def article(article_id: str) -> Any:
         logger.warning("related articles unavailable for %s: %s", article_id, exc)
         related = []
     return render_template(
-        "article.html", article=record, paragraphs=shown, truncated=truncated, related=related
+        "article.html",
+        article=record,
+        paragraphs=shown,
+        truncated=truncated,
+        related=related,
+        # The words searched for stay in the search box (links from results carry them).
+        q=(request.args.get("q") or "")[:MAX_QUERY_CHARS],
+        citations={"APA 7": apa(record), "Chicago (17th ed., bibliography)": chicago(record)},
+        highwire=highwire_tags(record),
     )
 
 

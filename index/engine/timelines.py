@@ -53,8 +53,10 @@ def compared(
     named_counts: list[tuple[str, int, list[FacetValue]]],
     volumes: dict[str, int] | None,
 ) -> list[Series]:
-    """One Series per (query, total, counts), all over the union of their periods."""
-    periods = sorted({c.value for _, _, counts in named_counts for c in counts})
+    """One Series per (query, total, counts), all over the same periods: every period with
+    a match, and when normalised every period with an article (shares of 0 included)."""
+    periods = {c.value for _, _, counts in named_counts for c in counts}
+    periods = sorted(periods | {p for p, n in (volumes or {}).items() if n})
     return [
         Series(query, total, bars(counts, volumes, periods))
         for query, total, counts in named_counts
@@ -70,7 +72,8 @@ def fill_timelines(
     matching: Callable[[str], np.ndarray],
 ) -> None:
     """Set `result.timeline` (the deepest date facet already in `result.facets`, with
-    volumes for norm="share") and, for compared queries, `result.series`.
+    volumes for norm="share") and, for compared queries or a normalised timeline,
+    `result.series` (the web API shows it when queries are compared).
 
     `mask` passes every filter but the query and the drill-down; `matching(words)` gives
     the sorted doc numbers a query matches under that mask (its full match set: counting
@@ -83,7 +86,7 @@ def fill_timelines(
     if req.norm == "share":  # the same filters without the query
         volumes = {f.value: f.count for f in level_counts(cols, np.flatnonzero(mask), period)}
     result.timeline = bars(counts, volumes)
-    if req.compare:
+    if req.compare or volumes is not None:
         named = [(req.q, result.total, counts)]
         for words in req.compare:
             docs = matching(words)
