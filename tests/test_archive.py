@@ -39,8 +39,9 @@ def test_upsert_inserts_updates_and_ignores_identical(
     first = articles[0]
     assert archive.upsert(first) == "inserted"
     assert archive.upsert(dict(first)) == "unchanged"
-    newer = _changed(first, body=first["body"] + "\n\nA late correction.",
-                     updated="2026-01-01T00:00:00Z")
+    newer = _changed(
+        first, body=first["body"] + "\n\nA late correction.", updated="2026-01-01T00:00:00Z"
+    )
     assert archive.upsert(newer) == "updated"
     assert archive.count() == 1
     assert archive.get(first["id"]) == newer
@@ -100,8 +101,14 @@ def test_readonly_archive_refuses_writes(tmp_path: Path, articles: list[Article]
 def _cli(args: list[str], data_dir: Path, stdin: str | None = None):
     env = {**os.environ, "HERALD_DATA_DIR": str(data_dir)}
     return subprocess.run(
-        [sys.executable, "-m", "crawler.archive", *args], cwd=REPO, env=env, input=stdin,
-        capture_output=True, text=True, timeout=60, check=False,
+        [sys.executable, "-m", "crawler.archive", *args],
+        cwd=REPO,
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
 
 
@@ -166,8 +173,12 @@ def test_a_file_that_is_not_an_archive_is_refused_with_a_message(tmp_path, conte
         Archive(path, readonly=True)
     rebuild = subprocess.run(
         [sys.executable, "-m", "index.rebuild", "--quiet"],
-        cwd=REPO, env={**os.environ, "HERALD_DATA_DIR": str(tmp_path)},
-        capture_output=True, text=True, timeout=60, check=False,
+        cwd=REPO,
+        env={**os.environ, "HERALD_DATA_DIR": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     assert rebuild.returncode == 2
     assert message in rebuild.stderr

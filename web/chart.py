@@ -29,6 +29,7 @@ PLOT_TOP = 18  # value labels over the tallest bar
 PLOT_HEIGHT = 130
 LABEL_SPACE = 40  # the period labels under the plot (22 units high on phones)
 DECADE_YEARS = 30  # more years than this are drawn as decades
+MAX_RANGE_YEARS = 200  # a from–to range up to this long is drawn whole, empty years too
 VALUE_LABELS_UP_TO = 16  # bars per chart that each show their value
 MIN_BAR_HEIGHT = 2  # a non-empty period stays visible next to a huge one
 
@@ -185,8 +186,14 @@ def _mark(bar: TimelineBar, share: bool, top: float, labelled: bool) -> Mark:
     )
 
 
-def _groups(periods: list[str]) -> tuple[str, list[tuple[str, list[str]]]]:
-    """The chart's level and its slots as (name, periods summed into it)."""
+def _groups(
+    periods: list[str], date_range: tuple[date | None, date | None]
+) -> tuple[str, list[tuple[str, list[str]]]]:
+    """The chart's level and its slots as (name, periods summed into it). Years cover a
+    chosen from–to range whole (a decade's bar drills into all ten of its years)."""
+    first, last = date_range
+    if periods[0].isdigit() and first and last and last.year - first.year <= MAX_RANGE_YEARS:
+        periods = sorted({*periods, str(first.year), str(last.year)})
     with suppress(ValueError):  # an unexpected period format: draw what we were given
         periods = _all_periods(periods)
     level = {0: "year", 1: "month", 2: "day"}.get(periods[0].count("-"), "year")
@@ -205,7 +212,7 @@ def build_chart(
     periods = sorted({bar.period for s in series for bar in s.timeline})
     if not periods:
         return None
-    level, groups = _groups(periods)
+    level, groups = _groups(periods, date_range)
     timelines = [_summed(s.timeline, groups, share) for s in series]
     peak = max(((b.share or 0.0) if share else b.count) for t in timelines for b in t)
     ticks = axis_ticks(peak, share=share)
