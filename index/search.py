@@ -58,8 +58,9 @@ RELATED_TERMS = 5  # key terms of an article that find related ones (Whoosh's mo
 class Searcher:
     """Answers SearchRequests from the live index under `index_dir`."""
 
-    def __init__(self, index_dir: Path, archive_path: Path) -> None:
+    def __init__(self, index_dir: Path, archive_path: Path, *, label_facets: bool = True) -> None:
         self.index_dir = Path(index_dir)
+        self.label_facets = label_facets  # tag and author facets (off: bench.facets' baseline)
         self.archive_path = Path(archive_path)
         self._lock = threading.RLock()
         self._parser = make_parser()
@@ -280,7 +281,7 @@ class Searcher:
         if period.month is not None:
             in_month = base[cols.month_of(base) == period.month]
             result.facets["day"] = cols.days(in_month)
-        for facet, coded in cols.labels.items():
+        for facet, coded in cols.labels.items() if self.label_facets else ():
             result.facets[facet] = coded.count(final, limit=FACET_TOP)
 
     # -- more like this --------------------------------------------------------------------

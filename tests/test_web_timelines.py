@@ -316,3 +316,17 @@ def test_selected_values_add_up_and_each_chip_removes_its_own(client, corpus):
         link for link in links_with_class(html, "facet-link") if link.attrs.get("aria-current")
     ]
     assert {re.sub(r"[\d,]+$", "", link.text) for link in selected} >= set(tags)
+
+
+def test_openapi_describes_the_new_parameters_and_files(openapi):
+    names = {p["name"] for p in openapi["paths"]["/api/search"]["get"]["parameters"]}
+    assert {"tag", "author", "norm", "compare"} <= names
+    for path in (
+        "/search.csv",
+        "/search.jsonl",
+        "/search.ris",
+        "/timeline.csv",
+        "/api/facets/{name}",
+        "/article/{id}.bib",
+    ):
+        assert path in openapi["paths"]

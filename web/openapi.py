@@ -299,6 +299,55 @@ PATHS = {
 }
 
 
+def _download(summary: str, mimetype: str, parameters: list[dict[str, Any]]) -> dict[str, Any]:
+    """A path that answers a file (exports and references) rather than JSON."""
+    return {
+        "get": {
+            "summary": summary,
+            "parameters": parameters,
+            "responses": {
+                "200": {"description": summary, "content": {mimetype: {"schema": _STR}}},
+                "400": {"description": "A parameter could not be used (an HTML page)"},
+            },
+        }
+    }
+
+
+PATHS.update(
+    {
+        "/search.csv": _download(
+            "Every match as CSV, in the search's order (no body text)",
+            "text/csv",
+            SEARCH_PARAMETERS,
+        ),
+        "/search.jsonl": _download(
+            "Every match as JSON Lines, in the search's order (no body text)",
+            "application/x-ndjson",
+            SEARCH_PARAMETERS,
+        ),
+        "/search.ris": _download(
+            "The first 1,000 matches as RIS references",
+            "application/x-research-info-systems",
+            SEARCH_PARAMETERS,
+        ),
+        "/timeline.csv": _download(
+            "The timeline's figures (every compared query, shares when normalised)",
+            "text/csv",
+            SEARCH_PARAMETERS,
+        ),
+        "/article/{id}.ris": _download(
+            "One article as a RIS reference", "application/x-research-info-systems", [_ID_PARAMETER]
+        ),
+        "/article/{id}.bib": _download(
+            "One article as a BibTeX entry", "application/x-bibtex", [_ID_PARAMETER]
+        ),
+        "/article/{id}.csl.json": _download(
+            "One article as CSL-JSON", "application/vnd.citationstyles.csl+json", [_ID_PARAMETER]
+        ),
+    }
+)
+
+
 def openapi_document() -> dict[str, Any]:
     """The OpenAPI 3.1 description of the JSON API and its error shape."""
     return {
