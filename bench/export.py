@@ -100,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.export", description=__doc__)
     parser.add_argument("--articles", type=int, default=200_000)
     parser.add_argument("--counts", default=DEFAULT_COUNTS)
-    parser.add_argument("--cache-dir", type=Path, default=Path("/tmp/herald-bench-index"))
+    parser.add_argument("--cache-dir", type=Path, default=Path("/tmp/herald-research-bench"))
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     base = args.cache_dir / f"n{args.articles}"

@@ -35,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.facets", description=__doc__)
     parser.add_argument("--articles", type=int, default=20_000)
     parser.add_argument("--queries", type=int, default=200)
-    parser.add_argument("--cache-dir", type=Path, default=Path("/tmp/herald-bench-index"))
+    parser.add_argument("--cache-dir", type=Path, default=Path("/tmp/herald-research-bench"))
     args = parser.parse_args(argv)
     base = prepare(args.cache_dir / f"n{args.articles}", args.articles)
     index_dir, archive = base / "index", base / "archive.sqlite3"
