@@ -4,6 +4,11 @@ Invalid records are dropped with their reason (logged, and counted in the crawl 
 `herald/dropped/<reason>`); they never reach the archive. The archive commits every
 HERALD_ARCHIVE_BATCH items and at close, so a killed crawl keeps every committed batch
 and the next crawl fetches the rest (they are not archived, so they count as changed).
+
+Crawled items follow the archive's rule, newer wins (crawler.archive.rules): an item
+replaces the archived copy only when its `updated` is newer (or, with the same `updated`,
+its content differs: "revised", logged); an older one is kept out ("older, kept
+archived"). Each outcome is counted as `herald/archive/<outcome>`.
 """
 
 from __future__ import annotations
@@ -17,8 +22,9 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from scrapy.statscollectors import StatsCollector
 
-from crawler.archive import Archive
+from crawler.archive import Archive, ArchiveError, Outcome
 from crawler.config import Config
+from crawler.guard import stop_on_archive_failure
 from crawler.record import Article, InvalidRecord, validate
 
 logger = logging.getLogger(__name__)
@@ -59,10 +65,11 @@ class ValidatePipeline:
 class ArchivePipeline:
     """Upsert validated articles into the archive at HERALD_DATA_DIR, in batches."""
 
-    def __init__(self, path: Path, batch_size: int, stats: StatsCollector) -> None:
+    def __init__(self, path: Path, batch_size: int, crawler: Crawler) -> None:
         self.path = path
         self.batch_size = max(1, batch_size)
-        self.stats = stats
+        self.crawler = crawler
+        self.stats = _stats(crawler)
         self.pending: list[Article] = []
         self.archive: Archive | None = None
 
@@ -71,7 +78,7 @@ class ArchivePipeline:
         settings = crawler.settings
         config = Config(Path(settings["HERALD_DATA_DIR"]), settings["HERALD_BASE_URL"])
         batch_size = settings.getint("HERALD_ARCHIVE_BATCH", 50)
-        return cls(config.archive_path, batch_size, _stats(crawler))
+        return cls(config.archive_path, batch_size, crawler)
 
     def open_spider(self) -> None:
         self.archive = Archive(self.path)
@@ -87,24 +94,40 @@ class ArchivePipeline:
         if self.archive is None:
             return
         self._commit()
-        logger.info("archive now holds %d articles", self.archive.count())
+        try:
+            logger.info("archive now holds %d articles", self.archive.count())
+        except ArchiveError as exc:  # already reported as the crawl's failure
+            logger.debug("archive unreadable at close: %s", exc)
         self.archive.close()
         self.archive = None
 
     def _commit(self) -> None:
         if not self.pending or self.archive is None:
             return
-        counts = self.archive.upsert_many(self.pending)
-        self.pending.clear()
-        for outcome in ("inserted", "updated", "unchanged"):
-            self.stats.inc_value(f"herald/archive/{outcome}", getattr(counts, outcome))
+        # The batch leaves `pending` before the write: a failed write stops the crawl, told in
+        # one line (its items count as unarchived), and is not retried by every later item.
+        batch, self.pending = self.pending, []
+        try:
+            counts = self.archive.upsert_many(batch)
+        except ArchiveError as exc:
+            stop_on_archive_failure(self.crawler, str(exc), self.path)
+            return
+        for item, outcome in zip(batch, counts.outcomes, strict=True):
+            self.stats.inc_value(f"herald/archive/{outcome}")
+            if outcome is Outcome.REVISED:
+                logger.info("revised (same updated, new content; previous kept): %s", item["url"])
+            elif outcome is Outcome.OLDER:
+                logger.info("older than the archived copy, kept archived: %s", item["url"])
         get = self.stats.get_value
         # Progress as the crawl runs: one line per committed batch.
         logger.info(
-            "archived: %d new, %d changed, %d unchanged; %d article pages, %d dropped",
+            "archived: %d new, %d updated, %d revised, %d unchanged, %d older (kept archived);"
+            " %d article pages, %d dropped",
             get("herald/archive/inserted", 0),
             get("herald/archive/updated", 0),
+            get("herald/archive/revised", 0),
             get("herald/archive/unchanged", 0),
+            get("herald/archive/older", 0),
             get("herald/pages/article", 0),
             get("herald/dropped", 0),
         )

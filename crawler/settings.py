@@ -7,13 +7,15 @@ Tests and local runs override any of these with `-s NAME=VALUE`, e.g.
 from __future__ import annotations
 
 from crawler.config import load_config
-from crawler.record import FIELDS
+from crawler.record import RECORD_FIELDS
 
 _config = load_config()
 
 BOT_NAME = "herald"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
+# Our `crawl` command: Scrapy's, plus the summary and exit codes (crawler/commands/crawl.py).
+COMMANDS_MODULE = "crawler.commands"
 
 # Where to crawl and where the archive lives (crawler.config is the source of the defaults).
 HERALD_BASE_URL = _config.base_url
@@ -52,8 +54,22 @@ ITEM_PIPELINES = {
 DEFAULT_DROPITEM_LOG_LEVEL = "DEBUG"
 
 # `-O items.jsonl` writes exactly the article record's fields, in contract order.
-FEED_EXPORT_FIELDS = list(FIELDS)
+FEED_EXPORT_FIELDS = list(RECORD_FIELDS)
 FEED_EXPORT_ENCODING = "utf-8"
 
 LOG_LEVEL = "INFO"
 LOGSTATS_INTERVAL = 30.0
+LOG_FORMATTER = "crawler.logformat.HeraldLogFormatter"
+
+EXTENSIONS = {
+    # Stops the crawl at the first storage error: what it fetched after would be lost too.
+    "crawler.guard.ArchiveGuard": 100,
+    # Trusts a JOBDIR only after a clean pause; after its spider_closed runs Scrapy's
+    # SpiderState (order 0) has already saved, so this order must stay above 0.
+    "crawler.jobdir.JobDirGuard": 1000,
+}
+
+# Nothing listens that nobody asked for: Scrapy's Telnet console (127.0.0.1:6023) and
+# Scrapy 2.19's remote-control HTTP server (runs any Python code sent to it) stay off.
+TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False

@@ -14,13 +14,14 @@ import subprocess
 import sys
 import urllib.request
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from parsel import Selector
 
-from crawler.record import FIELDS, Article
+from crawler.archive import Archive
+from crawler.record import FIELDS, RECORD_FIELDS, Article, parse_utc
 from crawler.urls import arc_id_from_url
 from tests.crawl_support import (
     REPO,
@@ -78,8 +79,20 @@ def test_items_jsonl_has_exactly_the_record_fields(full: tuple[Crawl, Path]) -> 
     lines = (full[1] / "items.jsonl").read_text("utf-8").splitlines()
     items = [json.loads(line) for line in lines]
     assert items
-    assert all(list(item) == list(FIELDS) for item in items)
+    assert all(list(item) == list(RECORD_FIELDS) for item in items)
     assert sorted(i["id"] for i in items) == sorted(archived(full[1]))
+
+
+def test_crawled_records_say_when_they_were_fetched(full: tuple[Crawl, Path]) -> None:
+    with Archive(full[1] / "archive.sqlite3", readonly=True) as archive:
+        records = list(archive)
+        histories = [archive.history(a["id"]) for a in records]
+    now = datetime.now(UTC)
+    for record, history in zip(records, histories, strict=True):
+        fetched = parse_utc(record["fetched"])
+        assert now - timedelta(minutes=30) < fetched <= now
+        assert history is not None
+        assert history.first_seen == history.last_seen == record["fetched"]
 
 
 def test_server_was_asked_only_for_what_it_should(
@@ -105,12 +118,39 @@ def test_retried_missing_and_malformed_pages_are_counted(
     flaky_id = served.site.pages[next(iter(served.site.flaky))].article["id"]
     assert flaky_id in archived(data_dir)
     assert result.stat("retry/reason_count/503 Service Unavailable") == 1
-    assert result.stat("httperror/response_ignored_status_count/404") == 1
+    assert result.stat("herald/errors/http/404") == 1  # gone: counted, not a failure
     assert any(MISSING_ID in p for p in result.paths)
     invalid = [p for p in served.site.pages.values() if p.expected is None]
     assert result.stat("herald/dropped") + result.stat("herald/not_article") == len(invalid)
     assert result.stat("herald/dropped/missing_body") >= 1  # the page rendered without text
     assert "dropped http" in result.log
+
+
+def test_the_crawl_ends_with_a_short_summary(
+    served: SampleServer, full: tuple[Crawl, Path]
+) -> None:
+    result = full[0]
+    # The summary is the last thing the crawl prints, after Scrapy's stats dump.
+    tail = result.log[result.log.rindex("Spider closed") :]
+    summary = tail[tail.index("crawl finished in") :].splitlines()
+    assert re.match(
+        r"crawl finished in \d+\.\d s: (\d+) pages fetched, [\d.]+ pages/s$",
+        summary[0].split("] INFO: ")[-1],
+    )
+    assert int(re.search(r"(\d+) pages fetched", summary[0]).group(1)) == result.stat(
+        "response_received_count"
+    )
+    lines = {line.split()[0]: line.strip() for line in summary[1:]}
+    new = len(served.site.expected_records())
+    assert lines["articles"].startswith(f"articles     {new} new, 0 updated, 0 unchanged")
+    dropped = result.stat("herald/dropped")
+    assert dropped >= 1
+    assert lines["dropped"] == (
+        f"dropped      {dropped} (missing_body {result.stat('herald/dropped/missing_body')})"
+    )
+    assert lines["not"] == f"not articles {result.stat('herald/not_article')} pages"
+    assert lines["errors"].startswith("errors       HTTP 404 ×1; no download errors; 1 retry")
+    assert len(summary) == 5
 
 
 def test_second_crawl_refetches_only_the_changed_article(
@@ -136,6 +176,17 @@ def test_second_crawl_refetches_only_the_changed_article(
     }
     assert result.stat("herald/archive/updated") == 1
     assert result.stat("herald/archive/inserted") == 0
+    # The previous version is kept; each version says when it was fetched.
+    with Archive(data_dir / "archive.sqlite3", readonly=True) as archive:
+        history = archive.history(changed["id"])
+    assert history is not None
+    assert [v.updated for v in history.versions] == [before[changed["id"]]["updated"], new_updated]
+    first, second = (v.fetched for v in history.versions)
+    assert first is not None
+    assert second is not None
+    assert first <= second
+    assert history.first_seen == first
+    assert history.last_seen == second
 
 
 def _daily_paths(paths: list[str]) -> set[str]:
@@ -219,8 +270,9 @@ def test_bad_dates_are_a_clear_error(tmp_path: Path, args: list[str], message: s
         timeout=60,
         check=False,
     )
-    assert done.returncode != 0
-    assert message in done.stderr
+    assert done.returncode == 2  # a usage error, as Scrapy's own option errors
+    assert message in done.stderr.strip().splitlines()[-1]
+    assert "Traceback" not in done.stderr
     assert not (tmp_path / "archive.sqlite3").exists()
 
 

@@ -11,6 +11,7 @@ from datetime import datetime
 from flask import Flask, g, url_for
 
 from crawler.record import NZ_TZ, parse_utc
+from index import limits
 from web.chart_scale import percent
 from web.params import arg_pairs
 
@@ -126,6 +127,7 @@ def register(app: Flask) -> None:
         period_label=period_label,
     )
     app.jinja_env.globals.update(
+        limits=limits,  # the query limits the forms and /help quote
         search_url=search_url,
         arg_pairs=arg_pairs,
         selected_values=selected_values,
