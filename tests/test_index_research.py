@@ -186,9 +186,9 @@ def test_facets_survive_updates_and_merges(tmp_path) -> None:
     archive_path = tmp_path / "archive.sqlite3"
     articles = {a["id"]: a for a in fill_archive(archive_path, synth=120)}
     rebuild(archive_path, tmp_path / "index", procs=1)
+    oldest = sorted(articles.values(), key=lambda a: a["updated"])[:7]  # newer versions win
     changed = [
-        {**a, "tags": ["Plumbix", *a["tags"]], "updated": "2026-01-01T00:00:00Z"}
-        for a in list(articles.values())[:7]
+        {**a, "tags": ["Plumbix", *a["tags"]], "updated": "2024-01-01T00:00:00Z"} for a in oldest
     ]
     added = article("NEWTAGS", tags=["Plumbix", "Brand new"], authors=["Nu Author"])
     for _ in range(3):  # several small updates: their segments merge
