@@ -10,7 +10,11 @@ DEMO_ARTICLES ?= 400
 PORT ?= 5000
 WORKERS ?= 2
 
-.PHONY: venv demo serve-demo test lint bench serve rebuild clean
+# axe-core (accessibility checks in the browser tests), pinned, from the npm registry.
+AXE_VERSION ?= 4.14.1
+AXE := .cache/axe/node_modules/axe-core/axe.min.js
+
+.PHONY: venv axe demo serve-demo test lint bench serve rebuild clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +23,12 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 venv: $(STAMP)
+
+$(AXE):
+	@command -v npm >/dev/null || { echo "npm is needed for the accessibility tests (apt-get install npm)"; exit 1; }
+	npm install --silent --no-audit --no-fund --prefix .cache/axe axe-core@$(AXE_VERSION)
+
+axe: $(AXE)
 
 # The main job end to end: sample site on 127.0.0.1 -> scrapy crawl herald -> index -> web app.
 demo: $(STAMP)
@@ -47,7 +57,7 @@ serve-demo: $(STAMP)
 	@echo "==> herald-search on the demo's data ($(DEMO_DATA)/) at http://127.0.0.1:$(PORT)  (Ctrl-C stops it)"
 	@HERALD_DATA_DIR=$(DEMO_DATA) $(VENV)/bin/flask --app web run --host 127.0.0.1 --port $(PORT)
 
-test: $(STAMP)
+test: $(STAMP) $(AXE)
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest -ra
 
@@ -66,4 +76,4 @@ rebuild: $(STAMP)
 	$(PY) -m index.rebuild
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts
+	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts .cache

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 
 from crawler.preview import hidden_text, visible_paragraphs
 from crawler.record import Article
+from index.engine.ellipses import with_ellipses
 from index.engine.snippets import lead, snippet
 from index.model import Hit
 from index.ondisk.analysis import text_analyzer
@@ -34,7 +35,7 @@ def quote(
     body = "\n\n".join(shown)
     if not termset:
         return lead(article["standfirst"] or body), None
-    text = snippet(body, article["standfirst"], termset)
+    text = with_ellipses(snippet(body, article["standfirst"], termset), body, article["standfirst"])
     if (
         truncated
         and "<mark>" not in text

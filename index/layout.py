@@ -24,8 +24,8 @@ LOCK_NAME = "index.lock"
 META_NAME = "meta.json"
 BUILD_PREFIX = "build-"
 # 1: Whoosh's own postings; 2: packed blocks (index.ondisk.codec); 3: the same blocks, with the
-# pickled classes moved to index.ondisk.
-FORMAT = 3
+# pickled classes moved to index.ondisk; 4: id, tag and author columns (tag/author facets, exports).
+FORMAT = 4
 
 
 class IndexBusy(RuntimeError):

@@ -13,6 +13,9 @@ from datetime import date
 from index.limits import MAX_PAGE_SIZE as MAX_PAGE_SIZE
 
 SORTS = ("relevance", "newest", "oldest")
+NORMS = ("share",)  # timeline normalisations: "share" = count / articles in the period
+MAX_COMPARE = 3  # queries compared with the main one on its timeline
+FACET_TOP = 50  # values of the tag and author facets in an answer (all: Searcher.facet_values)
 
 
 class SearchError(Exception):
@@ -48,7 +51,8 @@ class SearchRequest:
     section: str | None = None
     subsection: str | None = None
     source: str | None = None
-    author: str | None = None
+    author: tuple[str, ...] = ()  # every one must be an author (a str is one author)
+    tag: tuple[str, ...] = ()  # every one must be a tag
     premium: bool | None = None
     date_from: date | None = None  # New Zealand calendar days, inclusive
     date_to: date | None = None
@@ -58,6 +62,16 @@ class SearchRequest:
     sort: str = "relevance"  # one of SORTS; an empty q browses newest first
     page: int = 1
     page_size: int = 20
+    norm: str | None = None  # "share": timeline bars also carry volume and share
+    compare: tuple[str, ...] = ()  # other queries drawn on the same timeline
+
+    def __post_init__(self) -> None:
+        for name in ("author", "tag", "compare"):
+            value = getattr(self, name)
+            if value is None or isinstance(value, str):
+                object.__setattr__(self, name, (value,) if value else ())
+            else:
+                object.__setattr__(self, name, tuple(value))
 
 
 @dataclass
@@ -87,6 +101,19 @@ class FacetValue:
 class TimelineBar:
     period: str  # "2022", "2022-10" or "2022-10-11", at the current drill-down level
     count: int
+    # With norm="share": articles published in the period (same filters, no query), and
+    # count / volume. None otherwise (the API leaves them out).
+    volume: int | None = None
+    share: float | None = None
+
+
+@dataclass
+class Series:
+    """One query's line on a compared timeline: every series has the same periods."""
+
+    query: str
+    total: int
+    timeline: list[TimelineBar] = field(default_factory=list)
 
 
 @dataclass
@@ -103,3 +130,4 @@ class SearchResult:
     suggestion: str | None = None  # "did you mean" query text
     interpreted: str = ""  # what was searched, in plain words
     parsed: str = ""  # the same as a machine form: the analysed query tree
+    series: list[Series] = field(default_factory=list)  # when compared: the main query first

@@ -12,7 +12,10 @@ index.engine's.
 
 Date drill-down: the year facet counts over all years (so another year can be picked),
 the month facet over the chosen year, the day facet over the chosen month; every other
-facet counts over the final filtered match set. The timeline is the deepest of those.
+facet counts over the final filtered match set (tags and authors too: the first FACET_TOP
+of them; `facet_values` gives all). The timeline is the deepest of the date facets,
+normalised and compared with other queries when asked (index.engine.timelines). Exports
+take every match's id in order (`ordered_ids`) and read the archive themselves.
 """
 
 from __future__ import annotations
@@ -28,15 +31,22 @@ from index.engine.docsets import query_docs
 from index.engine.explain import explain, machine_form
 from index.engine.facets import Columns
 from index.engine.query import ParsedQuery, positive_terms, resolve
-from index.engine.ranking import top_pages
+from index.engine.ranking import ordered, top_pages
 from index.engine.requests import Period, validate_request
 from index.engine.setops import union
 from index.engine.suggest import Speller, Texts, article_text
 from index.engine.syntax import parse_syntax
+from index.engine.timelines import fill_timelines
 from index.hits import make_hit
 from index.live import Generation, LiveArchive, LiveIndex, storage_faults
-from index.model import Hit, SearchRequest, SearchResult, TimelineBar
-from index.ondisk.analysis import value_key
+from index.model import (
+    FACET_TOP,
+    FacetValue,
+    Hit,
+    InvalidRequest,
+    SearchRequest,
+    SearchResult,
+)
 from index.ondisk.schema import CONTENT
 
 logger = logging.getLogger(__name__)
@@ -49,9 +59,15 @@ class Searcher:
     """Answers SearchRequests from the live index under `index_dir`."""
 
     def __init__(
-        self, index_dir: Path, archive_path: Path, *, show_premium_text: bool = False
+        self,
+        index_dir: Path,
+        archive_path: Path,
+        *,
+        show_premium_text: bool = False,
+        label_facets: bool = True,
     ) -> None:
         self.index_dir = Path(index_dir)
+        self.label_facets = label_facets  # tag and author facets (off: bench.facets' baseline)
         self.archive_path = Path(archive_path)
         self.show_premium_text = show_premium_text
         self._lock = threading.RLock()
@@ -98,12 +114,13 @@ class Searcher:
     def search(self, request: SearchRequest) -> SearchResult:
         """Answer one request (raises InvalidRequest or IndexUnavailable)."""
         period = validate_request(request)
-        tree = parse_syntax(request.q)  # no reader needed: outside the lock
+        trees = [parse_syntax(q) for q in (request.q, *request.compare)]  # outside the lock
         with self._lock:
             gen = self._current()
             reader = gen.searcher.reader()
-            parsed = resolve(tree, gen.searcher.schema, gen.vocab, reader, WorkBudget())
-            base = self._matching(gen, parsed, request)
+            parsed = self._resolve(gen, trees[0])
+            mask = gen.columns.base_mask(request)
+            base = self._matching(gen, parsed, mask)
             final = base[period.mask(gen.columns, base)] if period.level else base
             result = SearchResult(
                 query=request.q,
@@ -116,22 +133,68 @@ class Searcher:
             ranked = self._page(gen, parsed, request, final)
             ids = [gen.searcher.stored_fields(d)["id"] for d in ranked]
             self._facets(result, gen.columns, base, final, period)
+            compared = dict(zip(request.compare, trees[1:], strict=True))
+            fill_timelines(
+                result,
+                gen.columns,
+                request,
+                period,
+                mask,
+                lambda words: self._matching(gen, self._resolve(gen, compared[words]), mask),
+            )
             if parsed is not None:
                 speller = Speller(reader, gen.vocab, self._spelling_source(gen))
                 result.suggestion = speller.suggest(request.q, parsed, result.total)
         result.hits = self._hits(ids, _highlight_terms(parsed))
         return result
 
-    def _matching(
-        self, gen: Generation, parsed: ParsedQuery | None, req: SearchRequest
+    @storage_faults
+    def facet_values(self, request: SearchRequest, facet: str) -> list[FacetValue]:
+        """Every value of the multi-valued `facet` ("tag" or "author") over the request's
+        matches, most frequent first (the answer of `search` has the first FACET_TOP)."""
+        period = validate_request(request)
+        tree = parse_syntax(request.q)
+        with self._lock:
+            gen = self._current()
+            if facet not in gen.columns.labels:
+                raise InvalidRequest(f"no facet {facet!r}: one of {', '.join(gen.columns.labels)}")
+            final = self._final(gen, self._resolve(gen, tree), request, period)
+            return gen.columns.labels[facet].count(final)
+
+    @storage_faults
+    def ordered_ids(self, request: SearchRequest) -> np.ndarray:
+        """The ids of every match (page and page_size ignored), in the request's order, as
+        an array of 26-byte ASCII strings: what an export streams, taken in one step under
+        the lock so the archive can then be read without it."""
+        period = validate_request(request)
+        tree = parse_syntax(request.q)
+        with self._lock:
+            gen = self._current()
+            parsed = self._resolve(gen, tree)
+            final = self._final(gen, parsed, request, period)
+            terms = _rank_terms(parsed)
+            ranker = gen.ranker if terms and request.sort == "relevance" else None
+            order = ordered(
+                final, terms, ranker, gen.columns.published, request.sort, 0, final.size
+            )
+            return gen.columns.ids[order]
+
+    def _resolve(self, gen: Generation, tree: object) -> ParsedQuery | None:
+        reader = gen.searcher.reader()
+        return resolve(tree, gen.searcher.schema, gen.vocab, reader, WorkBudget())
+
+    def _final(
+        self, gen: Generation, parsed: ParsedQuery | None, req: SearchRequest, period: Period
     ) -> np.ndarray:
-        """Sorted doc numbers matching the query and all filters but the date drill-down."""
-        mask = gen.columns.base_mask(req)
-        if req.author:
-            allowed = gen.ranker.cache.get("author_key", value_key(req.author))[0]
-            author_mask = np.zeros(gen.columns.size, bool)
-            author_mask[allowed] = True
-            mask &= author_mask
+        """Sorted doc numbers matching the query, every filter and the drill-down period."""
+        base = self._matching(gen, parsed, gen.columns.base_mask(req))
+        return base[period.mask(gen.columns, base)] if period.level else base
+
+    def _matching(
+        self, gen: Generation, parsed: ParsedQuery | None, mask: np.ndarray
+    ) -> np.ndarray:
+        """Sorted doc numbers matching the query among those `mask` lets through (every
+        filter but the date drill-down: Columns.base_mask)."""
         if parsed is None:
             return np.flatnonzero(mask)
         docs = query_docs(gen.searcher, parsed.match, gen.ranker.cache)
@@ -188,8 +251,8 @@ class Searcher:
         if period.month is not None:
             in_month = base[cols.month_of(base) == period.month]
             result.facets["day"] = cols.days(in_month)
-        level = "day" if "day" in result.facets else "month" if "month" in result.facets else "year"
-        result.timeline = [TimelineBar(f.value, f.count) for f in result.facets[level]]
+        for facet, coded in cols.labels.items() if self.label_facets else ():
+            result.facets[facet] = coded.count(final, limit=FACET_TOP)
 
     # -- the words of a search, for the article page ---------------------------------------
 

@@ -23,3 +23,7 @@ def app(corpus: Corpus):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+# Browser fixtures (base_url, browser, page) for the browser test modules.
+from tests.browser_support import base_url, browser, page  # noqa: E402, F401

@@ -15,7 +15,7 @@ from typing import Any
 from flask import Flask
 
 from crawler.config import load_config
-from web import api, feeds, formatting, links, pages
+from web import api, cite, compare, exports, facetpages, feeds, formatting, links, pages
 from web.errors import register_error_handlers
 from web.resources import close_archive, close_searcher
 
@@ -54,6 +54,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(feeds.bp)
+    app.register_blueprint(exports.bp)
+    app.register_blueprint(cite.bp)
+    app.register_blueprint(compare.bp)
+    app.register_blueprint(facetpages.bp)
     formatting.register(app)
     links.register(app)
     app.teardown_appcontext(close_archive)

@@ -20,11 +20,20 @@ logger = logging.getLogger(__name__)
 bp = Blueprint("api", __name__)
 
 
+def _bars(bars: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Timeline bars as the API documents them: volume and share only when normalised."""
+    return [{k: v for k, v in bar.items() if v is not None} for bar in bars]
+
+
 @bp.get("/api/search")
 def search() -> Any:
     req = parse_search_args(request.args)
     result = get_searcher().search(req)
     answer = dataclasses.asdict(result)
+    answer["timeline"] = _bars(answer["timeline"])
+    series = answer.pop("series")
+    if req.compare:  # the main query first, every series over the same periods
+        answer["series"] = [{**s, "timeline": _bars(s["timeline"])} for s in series]
     return jsonify(answer)
 
 

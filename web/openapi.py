@@ -7,7 +7,8 @@ from typing import Any
 from crawler.record import FIELDS
 from index import limits
 from index.limits import DEFAULT_PAGE_SIZE, MAX_PAGE, MAX_PAGE_SIZE, MAX_QUERY_CHARS
-from index.model import SORTS
+from index.model import MAX_COMPARE, NORMS, SORTS
+from web.params import MAX_MULTI
 
 _STR = {"type": "string"}
 _NULLABLE_STR = {"type": ["string", "null"]}
@@ -16,14 +17,19 @@ _STR_LIST = {"type": "array", "items": _STR}
 _FACET_LIST = {"type": "array", "items": {"$ref": "#/components/schemas/FacetValue"}}
 
 
-def _param(name: str, description: str, schema: dict[str, Any]) -> dict[str, Any]:
-    return {
+def _param(
+    name: str, description: str, schema: dict[str, Any], *, explode: bool = False
+) -> dict[str, Any]:
+    param = {
         "name": name,
         "in": "query",
         "required": False,
         "description": description,
         "schema": schema,
     }
+    if explode:  # repeated: ?tag=a&tag=b
+        param.update(style="form", explode=True)
+    return param
 
 
 _DATE = {"type": "string", "format": "date"}
@@ -47,7 +53,18 @@ SEARCH_PARAMETERS = [
     _param("section", "Section name, e.g. Sport", _STR),
     _param("subsection", "Subsection name, e.g. Rugby", _STR),
     _param("source", "Distributor, e.g. NZ Herald, AP", _STR),
-    _param("author", "A named author", _STR),
+    _param(
+        "author",
+        f"A named author; repeat for articles by all of them (at most {MAX_MULTI})",
+        {"type": "array", "items": _STR, "maxItems": MAX_MULTI},
+        explode=True,
+    ),
+    _param(
+        "tag",
+        f"A topic tag; repeat for articles with all of them (at most {MAX_MULTI})",
+        {"type": "array", "items": _STR, "maxItems": MAX_MULTI},
+        explode=True,
+    ),
     _param(
         "premium",
         "Only premium (true) or free (false) articles",
@@ -69,6 +86,23 @@ SEARCH_PARAMETERS = [
         "Hits per page",
         {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE, "default": DEFAULT_PAGE_SIZE},
     ),
+    _param(
+        "norm",
+        "share: each timeline bar also gives the period's volume (articles published in it "
+        "with the same filters, without the query) and share = count / volume",
+        {"type": "string", "enum": list(NORMS)},
+    ),
+    _param(
+        "compare",
+        f"Another query to draw on the same timeline (repeat, at most {MAX_COMPARE}); "
+        "adds `series`, the main query first",
+        {
+            "type": "array",
+            "items": {"type": "string", "maxLength": MAX_QUERY_CHARS},
+            "maxItems": MAX_COMPARE,
+        },
+        explode=True,
+    ),
 ]
 
 SCHEMAS: dict[str, Any] = {
@@ -86,10 +120,38 @@ SCHEMAS: dict[str, Any] = {
     "TimelineBar": {
         "type": "object",
         "required": ["period", "count"],
+        "additionalProperties": False,
         "properties": {
             "period": {"type": "string", "pattern": r"^\d{4}(-\d{2}){0,2}$"},
             "count": {"type": "integer", "minimum": 0},
+            "volume": {
+                "type": "integer",
+                "minimum": 0,
+                "description": "With norm=share: articles published in the period that pass "
+                "the same filters, whatever the query",
+            },
+            "share": {
+                "type": "number",
+                "minimum": 0,
+                "maximum": 1,
+                "description": "With norm=share: count / volume (0 when volume is 0)",
+            },
         },
+    },
+    "Series": {
+        "type": "object",
+        "required": ["query", "total", "timeline"],
+        "additionalProperties": False,
+        "properties": {
+            "query": _STR,
+            "total": {"type": "integer", "minimum": 0},
+            "timeline": {"type": "array", "items": {"$ref": "#/components/schemas/TimelineBar"}},
+        },
+    },
+    "FacetValues": {
+        "type": "object",
+        "required": ["facet", "query", "values"],
+        "properties": {"facet": {"enum": ["tag", "author"]}, "query": _STR, "values": _FACET_LIST},
     },
     "Hit": {
         "type": "object",
@@ -159,6 +221,8 @@ SCHEMAS: dict[str, Any] = {
                         "year",
                         "month",
                         "day",
+                        "tag",
+                        "author",
                     )
                 },
                 "additionalProperties": _FACET_LIST,
@@ -175,6 +239,12 @@ SCHEMAS: dict[str, Any] = {
             "parsed": {
                 "type": "string",
                 "description": "The same as a machine form: the analysed query tree",
+            },
+            "series": {
+                "type": "array",
+                "description": "With compare: one per query, the main query first, all over "
+                "the same periods",
+                "items": {"$ref": "#/components/schemas/Series"},
             },
         },
     },
@@ -259,6 +329,26 @@ PATHS = {
             },
         }
     },
+    "/api/facets/{name}": {
+        "get": {
+            "summary": "Every value of the tag or author facet over a search, with counts",
+            "operationId": "facetValues",
+            "parameters": [
+                {
+                    "name": "name",
+                    "in": "path",
+                    "required": True,
+                    "schema": {"type": "string", "enum": ["tag", "author"]},
+                },
+                *SEARCH_PARAMETERS,
+            ],
+            "responses": {
+                "200": _json("FacetValues", "Values, most articles first"),
+                "400": _json("Error", "A parameter could not be used"),
+                "404": _json("Error", "No such facet"),
+            },
+        }
+    },
     "/api/articles/{id}": {
         "get": {
             "summary": "One article",
@@ -274,8 +364,57 @@ PATHS = {
 }
 
 
+def _download(summary: str, mimetype: str, parameters: list[dict[str, Any]]) -> dict[str, Any]:
+    """A path that answers a file (exports and references) rather than JSON."""
+    return {
+        "get": {
+            "summary": summary,
+            "parameters": parameters,
+            "responses": {
+                "200": {"description": summary, "content": {mimetype: {"schema": _STR}}},
+                "400": {"description": "A parameter could not be used (an HTML page)"},
+            },
+        }
+    }
+
+
+PATHS.update(
+    {
+        "/search.csv": _download(
+            "Every match as CSV, in the search's order (no body text)",
+            "text/csv",
+            SEARCH_PARAMETERS,
+        ),
+        "/search.jsonl": _download(
+            "Every match as JSON Lines, in the search's order (no body text)",
+            "application/x-ndjson",
+            SEARCH_PARAMETERS,
+        ),
+        "/search.ris": _download(
+            "The first 1,000 matches as RIS references",
+            "application/x-research-info-systems",
+            SEARCH_PARAMETERS,
+        ),
+        "/timeline.csv": _download(
+            "The timeline's figures (every compared query, shares when normalised)",
+            "text/csv",
+            SEARCH_PARAMETERS,
+        ),
+        "/article/{id}.ris": _download(
+            "One article as a RIS reference", "application/x-research-info-systems", [_ID_PARAMETER]
+        ),
+        "/article/{id}.bib": _download(
+            "One article as a BibTeX entry", "application/x-bibtex", [_ID_PARAMETER]
+        ),
+        "/article/{id}.csl.json": _download(
+            "One article as CSL-JSON", "application/vnd.citationstyles.csl+json", [_ID_PARAMETER]
+        ),
+    }
+)
+
+
 def openapi_document() -> dict[str, Any]:
-    """The OpenAPI 3.1 description of /api/search, /api/articles/{id} and the error shape."""
+    """The OpenAPI 3.1 description of the JSON API and its error shape."""
     return {
         "openapi": "3.1.0",
         "info": {

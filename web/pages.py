@@ -10,13 +10,18 @@ from flask import Blueprint, current_app, g, render_template, request, url_for
 from crawler.preview import visible_paragraphs
 from index import limits
 from index.engine.marking import mark_words
-from index.model import SearchError, SearchRequest
+from index.model import MAX_COMPARE, SearchError, SearchRequest
 from web.articles import changes, history_or_404
+from web.citation_formats import highwire_tags
+from web.citations import apa, chicago
+from web.compare import chart_of
+from web.exports import RIS_LIMIT
+from web.facetpages import FACET_LIMIT
 from web.formatting import period_label
 from web.params import BadParameter, canonical_args, parse_search_args
 from web.resources import get_searcher
 from web.results import date_trail, last_page, pages_cut_short, shown
-from web.timeline import CHART_HEIGHT, CHART_WIDTH, LABEL_SPACE, pager, timeline_bars
+from web.timeline import pager
 
 logger = logging.getLogger(__name__)
 bp = Blueprint("pages", __name__)
@@ -27,6 +32,7 @@ CHIP_PARAMS = (
     ("subsection", "Subsection"),
     ("source", "Source"),
     ("author", "Author"),
+    ("tag", "Topic"),
     ("premium", "Access"),
     ("from", "From"),
     ("to", "To"),
@@ -36,16 +42,21 @@ CHIP_PARAMS = (
 )
 
 
-def _chips(args: dict[str, str]) -> list[dict[str, str]]:
+def _chips(args: dict[str, Any]) -> list[dict[str, Any]]:
+    """One removable chip per filter value (`remove`: the value a repeatable one drops)."""
     chips = []
     for name, label in CHIP_PARAMS:
-        if name in args:
-            value = args[name]
-            if name == "premium":
-                value = "Premium" if value == "true" else "Free"
-            elif name in ("month", "day"):
-                value = period_label(value)
-            chips.append({"name": name, "label": label, "value": value})
+        if name not in args:
+            continue
+        value = args[name]
+        if isinstance(value, list):
+            chips += [{"name": name, "label": label, "value": v, "remove": v} for v in value]
+            continue
+        if name == "premium":
+            value = "Premium" if value == "true" else "Free"
+        elif name in ("month", "day"):
+            value = period_label(value)
+        chips.append({"name": name, "label": label, "value": value, "remove": None})
     return chips
 
 
@@ -62,8 +73,10 @@ def search() -> Any:
         result=result,
         chips=_chips(g.search_args),
         facets=result.facets,
-        bars=timeline_bars(result.timeline),
-        chart={"width": CHART_WIDTH, "height": CHART_HEIGHT, "label_space": LABEL_SPACE},
+        facet_limit=FACET_LIMIT,
+        chart=chart_of(req, result),
+        max_compare=MAX_COMPARE,
+        ris_limit=RIS_LIMIT,
         pages=pager(result.page, last),
         last_page=last,
         pages_cut_short=pages_cut_short(result),
@@ -121,6 +134,9 @@ def article(article_id: str) -> Any:
         back_url=url_for("pages.search", **canonical_args(came_from)) if came_from else None,
         back_query=came_from.q if came_from else "",
         marked=bool(words),
+        q=came_from.q if came_from else "",  # the words searched stay in the search box
+        citations={"APA 7": apa(record), "Chicago (17th ed., bibliography)": chicago(record)},
+        highwire=highwire_tags(record),
     )
 
 

@@ -12,11 +12,16 @@ from collections.abc import Mapping
 from datetime import date
 
 from index.limits import DEFAULT_PAGE_SIZE, MAX_PAGE, MAX_PAGE_SIZE, MAX_QUERY_CHARS
-from index.model import SORTS, SearchRequest
+from index.model import MAX_COMPARE, NORMS, SORTS, SearchRequest
 
 # The years a date parameter may name (the archive holds nothing before 1800).
 FIRST_YEAR, LAST_YEAR = 1800, 2999
-FILTER_PARAMS = ("section", "subsection", "source", "author")
+FILTER_PARAMS = ("section", "subsection", "source")
+# Filters that may be given several times (all must hold), and how many times at most.
+MULTI_PARAMS = ("author", "tag")
+MAX_MULTI = 10
+# Parameters whose value in `canonical_args` is a list (repeated in URLs).
+LIST_PARAMS = (*MULTI_PARAMS, "compare")
 # In URL order; what a shareable link carries.
 PARAM_ORDER = (
     "q",
@@ -24,6 +29,7 @@ PARAM_ORDER = (
     "subsection",
     "source",
     "author",
+    "tag",
     "premium",
     "from",
     "to",
@@ -31,6 +37,8 @@ PARAM_ORDER = (
     "month",
     "day",
     "sort",
+    "norm",
+    "compare",
     "page",
     "page_size",
 )
@@ -56,6 +64,22 @@ def _text(args: Mapping[str, str], name: str, limit: int = 200) -> str | None:
     if len(value) > limit:
         raise BadParameter(f"{name} is too long (at most {limit:,} characters)")
     return value
+
+
+def _texts(args: Mapping[str, str], name: str, most: int, limit: int = 200) -> tuple[str, ...]:
+    """Every non-blank value of a repeatable parameter (blank form fields are ignored)."""
+    raw = args.getlist(name) if hasattr(args, "getlist") else [args.get(name) or ""]
+    values = tuple(v for v in (_text({name: r}, name, limit) for r in raw) if v)
+    if len(values) > most:
+        raise BadParameter(f"{name} may be given at most {most} times, not {len(values)}")
+    return tuple(dict.fromkeys(values))
+
+
+def _norm(args: Mapping[str, str]) -> str | None:
+    raw = _text(args, "norm")
+    if raw is not None and raw not in NORMS:
+        raise BadParameter(f"norm must be {' or '.join(NORMS)}, not {raw[:40]!r}")
+    return raw
 
 
 def _int(args: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
@@ -145,6 +169,8 @@ def parse_search_args(args: Mapping[str, str]) -> SearchRequest:
     return SearchRequest(
         q=q,
         **{name: _text(args, name) for name in FILTER_PARAMS},
+        author=_texts(args, "author", MAX_MULTI),
+        tag=_texts(args, "tag", MAX_MULTI),
         premium=_premium(args),
         date_from=date_from,
         date_to=date_to,
@@ -154,14 +180,18 @@ def parse_search_args(args: Mapping[str, str]) -> SearchRequest:
         sort=_sort(args, q),
         page=_int(args, "page", 1, 1, MAX_PAGE),
         page_size=_int(args, "page_size", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE),
+        norm=_norm(args),
+        compare=_texts(args, "compare", MAX_COMPARE, limit=MAX_QUERY_CHARS),
     )
 
 
-def canonical_args(req: SearchRequest) -> dict[str, str]:
-    """The request as URL parameters, defaults left out, in a stable order."""
+def canonical_args(req: SearchRequest) -> dict[str, str | list[str]]:
+    """The request as URL parameters, defaults left out, in a stable order; the repeatable
+    ones (LIST_PARAMS) as lists."""
     values: dict[str, object] = {
         "q": req.q,
         **{name: getattr(req, name) for name in FILTER_PARAMS},
+        **{name: list(getattr(req, name)) or None for name in LIST_PARAMS},
         "premium": None if req.premium is None else str(req.premium).lower(),
         "from": req.date_from.isoformat() if req.date_from else None,
         "to": req.date_to.isoformat() if req.date_to else None,
@@ -171,5 +201,20 @@ def canonical_args(req: SearchRequest) -> dict[str, str]:
         "sort": req.sort if req.sort != ("relevance" if req.q else "newest") else None,
         "page": req.page if req.page != 1 else None,
         "page_size": req.page_size if req.page_size != DEFAULT_PAGE_SIZE else None,
+        "norm": req.norm,
     }
-    return {name: str(values[name]) for name in PARAM_ORDER if values[name] not in (None, "")}
+    return {
+        name: value if isinstance(value, list) else str(value)
+        for name in PARAM_ORDER
+        if (value := values[name]) not in (None, "")
+    }
+
+
+def arg_pairs(args: Mapping[str, str | list[str]], *skip: str) -> list[tuple[str, str]]:
+    """(name, value) of every parameter in `args` but `skip`, lists flattened: the hidden
+    fields that carry a search's state through a form."""
+    pairs = []
+    for name, value in args.items():
+        if name not in skip:
+            pairs += [(name, v) for v in value] if isinstance(value, list) else [(name, value)]
+    return pairs

@@ -92,6 +92,26 @@ class Ranker:
         return top_pages(docs, -self.scores(terms, docs, frequencies), start, stop)
 
 
+def ordered(
+    docs: np.ndarray,
+    terms: list[str],
+    ranker: Ranker | None,
+    published: np.ndarray,
+    sort: str,
+    start: int,
+    stop: int,
+) -> np.ndarray:
+    """Positions start..stop of `docs` in `sort` order: by BM25F when a `ranker` is given
+    (relevance with query words), else newest first unless `sort` is "oldest"."""
+    if start >= docs.size:
+        return np.zeros(0, np.int64)
+    if ranker is not None:
+        keys = -ranker.scores(terms, docs)
+    else:
+        keys = published[docs] if sort == "oldest" else -published[docs]
+    return np.asarray(top_pages(docs, keys, start, stop), np.int64)
+
+
 def top_pages(docs: np.ndarray, keys: np.ndarray, start: int, stop: int) -> list[int]:
     """`docs[start:stop]` in ascending `keys` order (ties: lower doc number first).
 
