@@ -20,6 +20,7 @@ class Config:
     data_dir: Path
     base_url: str
     show_premium_text: bool = False
+    frontier: str | None = None  # HERALD_FRONTIER: a Redis URL, or None for one process
 
     @property
     def archive_path(self) -> Path:
@@ -41,4 +42,5 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
         data_dir=Path(env.get("HERALD_DATA_DIR") or "./data"),
         base_url=(env.get("HERALD_BASE_URL") or DEFAULT_BASE_URL).rstrip("/"),
         show_premium_text=_truthy(env.get("HERALD_SHOW_PREMIUM_TEXT")),
+        frontier=env.get("HERALD_FRONTIER") or None,
     )

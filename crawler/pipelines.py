@@ -15,11 +15,13 @@ from typing import Any
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
+from scrapy.signalmanager import SignalManager
 from scrapy.statscollectors import StatsCollector
 
 from crawler.archive import Archive
 from crawler.config import Config
 from crawler.record import Article, InvalidRecord, validate
+from crawler.signals import archive_committed
 
 logger = logging.getLogger(__name__)
 
@@ -65,13 +67,16 @@ class ArchivePipeline:
         self.stats = stats
         self.pending: list[Article] = []
         self.archive: Archive | None = None
+        self.signals: SignalManager | None = None  # told of each commit (archive_committed)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ArchivePipeline:
         settings = crawler.settings
         config = Config(Path(settings["HERALD_DATA_DIR"]), settings["HERALD_BASE_URL"])
         batch_size = settings.getint("HERALD_ARCHIVE_BATCH", 50)
-        return cls(config.archive_path, batch_size, _stats(crawler))
+        pipeline = cls(config.archive_path, batch_size, _stats(crawler))
+        pipeline.signals = crawler.signals
+        return pipeline
 
     def open_spider(self) -> None:
         self.archive = Archive(self.path)
@@ -87,6 +92,7 @@ class ArchivePipeline:
         if self.archive is None:
             return
         self._commit()
+        self._tell_committed()  # also when the last batch was empty
         logger.info("archive now holds %d articles", self.archive.count())
         self.archive.close()
         self.archive = None
@@ -108,3 +114,9 @@ class ArchivePipeline:
             get("herald/pages/article", 0),
             get("herald/dropped", 0),
         )
+        self._tell_committed()
+
+    def _tell_committed(self) -> None:
+        """Every item given so far is stored (a shared frontier may now forget its request)."""
+        if self.signals is not None:
+            self.signals.send_catch_log(archive_committed)

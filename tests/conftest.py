@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.services import fresh_database, postgres_server, redis_server
 from tests.web_support import Corpus, standard_corpus
 from web import close_searcher, create_app
 
@@ -23,3 +24,35 @@ def app(corpus: Corpus):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+# -- real services (tests/services.py): started once per session, when a test asks ---------
+
+
+@pytest.fixture(scope="session")
+def redis_service():
+    with redis_server() as url:
+        yield url
+
+
+@pytest.fixture
+def redis_url(redis_service: str) -> str:
+    """The session's Redis, emptied for this test."""
+    import redis
+
+    with redis.Redis.from_url(redis_service) as client:
+        client.flushall()
+    return redis_service
+
+
+@pytest.fixture(scope="session")
+def postgres_service():
+    with postgres_server() as url:
+        yield url
+
+
+@pytest.fixture
+def postgres_url(postgres_service: str, request: pytest.FixtureRequest) -> str:
+    """An empty database of its own for this test, on the session's PostgreSQL."""
+    name = "t_" + "".join(c if c.isalnum() else "_" for c in request.node.name.lower())[:50]
+    return fresh_database(postgres_service, name)
