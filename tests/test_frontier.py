@@ -287,3 +287,23 @@ def test_the_frontier_can_come_from_the_environment(tmp_path, redis_url) -> None
     assert done.returncode == 0, done.stderr[-2000:]
     assert "shared frontier: starting a new crawl" in done.stderr
     assert archived(tmp_path) == site.expected_records()
+
+
+def test_the_frontier_command_shows_and_clears_the_crawl(redis_url) -> None:
+    store = _store(redis_url, "a")
+    store.join()
+    store.server.zadd(KEYS.requests, {b"r1": 0, b"r2": 0})
+    store.server.sadd(KEYS.seen, "fp1", "fp2", "fp3")
+    store.claim()
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "crawler.frontier", *args]
+        return subprocess.run(command, cwd=REPO, capture_output=True, text=True, check=False)
+
+    status = run("status", redis_url)
+    assert status.stdout.strip() == "1 queued, 1 in flight, 3 seen, 1 crawl processes"
+    assert run("clear", redis_url).returncode == 0
+    assert run("status", redis_url).stdout.startswith("0 queued, 0 in flight, 0 seen")
+    refused = run("status", "redis://127.0.0.1:9/0")
+    assert refused.returncode == 2
+    assert refused.stderr.startswith("crawler.frontier: redis://127.0.0.1:9/0:")
