@@ -1,8 +1,8 @@
 """Real PostgreSQL and Redis servers for the tests, started in temporary directories.
 
-Each server is started once per test session (tests/conftest.py) on a free 127.0.0.1 port
-and stopped at the end; a test that needs one is skipped, saying which package to install,
-only when the server's binary is not installed. PostgreSQL refuses to run as root, so under
+Each server is started once per test session (tests/conftest.py; the benchmarks use them
+too) on a free 127.0.0.1 port and stopped at the end; ServiceMissing, saying which package
+to install, when the server's binary is not installed (the tests then skip). PostgreSQL refuses to run as root, so under
 root (CI) it runs as the `postgres` user, in a directory that user owns.
 """
 
@@ -20,9 +20,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import pytest
-
 STARTUP = 30.0  # seconds a server may take to accept connections
+
+
+class ServiceMissing(RuntimeError):
+    """The server's binary is not installed (the message says which package to install)."""
 
 
 def free_port() -> int:
@@ -49,7 +51,7 @@ def redis_server() -> Iterator[str]:
     """A redis-server on a free port (no persistence); yields its redis:// URL."""
     binary = shutil.which("redis-server")
     if binary is None:
-        pytest.skip("redis-server is not installed (apt-get install redis-server)")
+        raise ServiceMissing("redis-server is not installed (apt-get install redis-server)")
     import redis
 
     port = free_port()
@@ -116,7 +118,9 @@ def _as_server_user() -> dict[str, object]:
     try:
         pwd.getpwnam("postgres")
     except KeyError:
-        pytest.skip("PostgreSQL cannot run as root and there is no `postgres` user")
+        raise ServiceMissing(
+            "PostgreSQL cannot run as root and there is no `postgres` user"
+        ) from None
     return {"user": "postgres", "group": "postgres"}
 
 
@@ -126,7 +130,7 @@ def postgres_server() -> Iterator[str]:
     the URL of its `postgres` database, as superuser `herald`."""
     bindir = _postgres_bindir()
     if bindir is None:
-        pytest.skip("PostgreSQL is not installed (apt-get install postgresql)")
+        raise ServiceMissing("PostgreSQL is not installed (apt-get install postgresql)")
     as_user = _as_server_user()
     workdir = Path(tempfile.mkdtemp(prefix="herald-pg-"))
     if as_user:

@@ -1,0 +1,118 @@
+"""Scaling-out figures: crawl throughput with 1 and 2 processes on a shared Redis frontier,
+and the time to publish an index to a replica.
+
+    python -m bench.scaleout crawl [--articles 300] [--latency 0.1]
+    python -m bench.scaleout publish [--articles 200000]
+
+`crawl` serves the sample site in this process (each article page answered after
+`--latency` seconds, like a remote site) and times, from the first request the site sees
+to the last: one process on Scrapy's own scheduler, then 1 and 2 processes sharing a
+frontier on a Redis server this command starts (tests/services.py). The crawl settings are
+the project's politeness per process (CONCURRENT_REQUESTS_PER_DOMAIN), with no delay.
+
+`publish` times `index.publish` of the index bench.index builds (reused from its cache
+when there: `python -m bench.index --articles N` makes it), to an empty replica and then
+again (every file already there).
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import redis
+
+from bench.synth import generate_articles
+from index.layout import current_build
+from index.maintain.publish import publish
+from tests.crawl_support import crawl_command
+from tests.sample_site.server import SampleServer
+from tests.sample_site.site import standard_site
+from tests.services import redis_server
+
+REPO = Path(__file__).resolve().parents[1]
+CRAWL = {"DOWNLOAD_DELAY": "0", "AUTOTHROTTLE_ENABLED": "0", "LOG_LEVEL": "WARNING",
+         "TELNETCONSOLE_ENABLED": "0", "HERALD_ARCHIVE_BATCH": "50"}
+
+
+def _crawl(server: SampleServer, processes: int, frontier: str | None) -> tuple[float, int]:
+    """Seconds from the site's first request to its last, and articles archived."""
+    data = Path(tempfile.mkdtemp(prefix="herald-bench-crawl-"))
+    settings = {**CRAWL, **({"HERALD_FRONTIER": frontier} if frontier else {})}
+    before = len(server.arrivals())
+    running = [
+        subprocess.Popen(crawl_command(server, data, **settings), cwd=REPO,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _ in range(processes)
+    ]
+    codes = [p.wait() for p in running]
+    if any(codes):
+        raise SystemExit(f"a crawl failed: exit codes {codes}")
+    times = [t for t, _ in server.arrivals()[before:]]
+    from crawler.archive import Archive
+
+    with Archive(data / "archive.sqlite3", readonly=True) as archive:
+        count = archive.count()
+    shutil.rmtree(data, ignore_errors=True)
+    return times[-1] - times[0], count
+
+
+def crawl(articles: int, latency: float) -> None:
+    site = standard_site(generate_articles(articles, seed=1))
+    print(f"sample site: {len(site.pages)} article pages, {latency * 1000:.0f} ms per page")
+    with redis_server() as url, SampleServer(site, delay=latency) as server:
+        runs = [("1 process, Scrapy's scheduler", 1, None),
+                ("1 process, shared frontier", 1, url), ("2 processes, shared frontier", 2, url)]
+        for label, processes, frontier in runs:
+            if frontier:
+                redis.Redis.from_url(frontier).flushall()
+            seconds, count = _crawl(server, processes, frontier)
+            print(f"{label:32} {count:5d} articles in {seconds:6.1f} s = "
+                  f"{count / seconds:6.1f} articles/s")
+
+
+def publish_time(articles: int, cache: Path) -> None:
+    index_dir = cache / f"n{articles}" / "index"
+    build = current_build(index_dir)
+    if build is None:
+        raise SystemExit(f"no index at {index_dir}: run `python -m bench.index --articles "
+                         f"{articles}` first")
+    size = sum(p.stat().st_size for p in build.iterdir() if p.is_file())
+    dest = Path(tempfile.mkdtemp(prefix="herald-bench-publish-"))
+    try:
+        for label in ("to an empty replica", "again (all files already there)"):
+            report = publish(index_dir, dest)
+            print(f"publish {articles:,} articles ({size / 1e6:,.0f} MB) {label}: "
+                  f"{report.seconds:.2f} s, {report.copied_bytes / 1e6:,.0f} MB copied, "
+                  f"{report.linked_bytes / 1e6:,.0f} MB linked")
+    finally:
+        shutil.rmtree(dest, ignore_errors=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.scaleout", description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    c = commands.add_parser("crawl")
+    c.add_argument("--articles", type=int, default=300)
+    c.add_argument("--latency", type=float, default=0.1)
+    p = commands.add_parser("publish")
+    p.add_argument("--articles", type=int, default=200000)
+    p.add_argument("--cache-dir", type=Path, default=Path("/tmp/herald-bench-index"))
+    args = parser.parse_args(argv)
+    if args.command == "crawl":
+        crawl(args.articles, args.latency)
+    else:
+        publish_time(args.articles, args.cache_dir)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
