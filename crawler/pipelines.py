@@ -4,6 +4,11 @@ Invalid records are dropped with their reason (logged, and counted in the crawl 
 `herald/dropped/<reason>`); they never reach the archive. The archive commits every
 HERALD_ARCHIVE_BATCH items and at close, so a killed crawl keeps every committed batch
 and the next crawl fetches the rest (they are not archived, so they count as changed).
+
+Crawled items follow the archive's rule, newer wins (crawler.archive.rules): an item
+replaces the archived copy only when its `updated` is newer (or, with the same `updated`,
+its content differs: "revised", logged); an older one is kept out ("older, kept
+archived"). Each outcome is counted as `herald/archive/<outcome>`.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from scrapy.exceptions import DropItem
 from scrapy.signalmanager import SignalManager
 from scrapy.statscollectors import StatsCollector
 
-from crawler.archive import Archive
+from crawler.archive import Archive, Outcome
 from crawler.config import Config
 from crawler.record import Article, InvalidRecord, validate
 from crawler.signals import archive_committed
@@ -101,16 +106,23 @@ class ArchivePipeline:
         if not self.pending or self.archive is None:
             return
         counts = self.archive.upsert_many(self.pending)
+        for item, outcome in zip(self.pending, counts.outcomes, strict=True):
+            self.stats.inc_value(f"herald/archive/{outcome}")
+            if outcome is Outcome.REVISED:
+                logger.info("revised (same updated, new content; previous kept): %s", item["url"])
+            elif outcome is Outcome.OLDER:
+                logger.info("older than the archived copy, kept archived: %s", item["url"])
         self.pending.clear()
-        for outcome in ("inserted", "updated", "unchanged"):
-            self.stats.inc_value(f"herald/archive/{outcome}", getattr(counts, outcome))
         get = self.stats.get_value
         # Progress as the crawl runs: one line per committed batch.
         logger.info(
-            "archived: %d new, %d changed, %d unchanged; %d article pages, %d dropped",
+            "archived: %d new, %d updated, %d revised, %d unchanged, %d older (kept archived);"
+            " %d article pages, %d dropped",
             get("herald/archive/inserted", 0),
             get("herald/archive/updated", 0),
+            get("herald/archive/revised", 0),
             get("herald/archive/unchanged", 0),
+            get("herald/archive/older", 0),
             get("herald/pages/article", 0),
             get("herald/dropped", 0),
         )

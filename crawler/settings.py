@@ -7,7 +7,7 @@ Tests and local runs override any of these with `-s NAME=VALUE`, e.g.
 from __future__ import annotations
 
 from crawler.config import load_config
-from crawler.record import FIELDS
+from crawler.record import RECORD_FIELDS
 
 _config = load_config()
 
@@ -58,7 +58,7 @@ ITEM_PIPELINES = {
 DEFAULT_DROPITEM_LOG_LEVEL = "DEBUG"
 
 # `-O items.jsonl` writes exactly the article record's fields, in contract order.
-FEED_EXPORT_FIELDS = list(FIELDS)
+FEED_EXPORT_FIELDS = list(RECORD_FIELDS)
 FEED_EXPORT_ENCODING = "utf-8"
 
 LOG_LEVEL = "INFO"

@@ -55,9 +55,13 @@ def crawl(server: SampleServer, data_dir: Path, *args: str, **settings: str) -> 
 
 
 def archived(data_dir: Path) -> dict[str, Article]:
-    """The archive's records by id."""
+    """The archive's records by id, without `fetched` (when this crawl fetched them)."""
     with Archive(data_dir / "archive.sqlite3", readonly=True) as archive:
-        return {a["id"]: a for a in archive}
+        return {a["id"]: _without_fetched(a) for a in archive}
+
+
+def _without_fetched(article: Article) -> Article:
+    return Article(**{k: v for k, v in article.items() if k != "fetched"})  # type: ignore[typeddict-item]
 
 
 def page_fetches(site: Site, paths: list[str]) -> Counter[str]:

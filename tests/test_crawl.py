@@ -14,13 +14,14 @@ import subprocess
 import sys
 import urllib.request
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from parsel import Selector
 
-from crawler.record import FIELDS, Article
+from crawler.archive import Archive
+from crawler.record import FIELDS, RECORD_FIELDS, Article, parse_utc
 from crawler.urls import arc_id_from_url
 from tests.crawl_support import (
     REPO,
@@ -77,8 +78,20 @@ def test_items_jsonl_has_exactly_the_record_fields(full: tuple[Crawl, Path]) -> 
     lines = (full[1] / "items.jsonl").read_text("utf-8").splitlines()
     items = [json.loads(line) for line in lines]
     assert items
-    assert all(list(item) == list(FIELDS) for item in items)
+    assert all(list(item) == list(RECORD_FIELDS) for item in items)
     assert sorted(i["id"] for i in items) == sorted(archived(full[1]))
+
+
+def test_crawled_records_say_when_they_were_fetched(full: tuple[Crawl, Path]) -> None:
+    with Archive(full[1] / "archive.sqlite3", readonly=True) as archive:
+        records = list(archive)
+        histories = [archive.history(a["id"]) for a in records]
+    now = datetime.now(UTC)
+    for record, history in zip(records, histories, strict=True):
+        fetched = parse_utc(record["fetched"])
+        assert now - timedelta(minutes=30) < fetched <= now
+        assert history is not None
+        assert history.first_seen == history.last_seen == record["fetched"]
 
 
 def test_server_was_asked_only_for_what_it_should(
@@ -134,6 +147,18 @@ def test_second_crawl_refetches_only_the_changed_article(
     }
     assert result.stat("herald/archive/updated") == 1
     assert result.stat("herald/archive/inserted") == 0
+    # The previous version is kept; each version says when it was fetched.
+    with Archive(data_dir / "archive.sqlite3", readonly=True) as archive:
+        history = archive.history(changed["id"])
+    assert history is not None
+    assert [v.updated for v in history.versions] == [before[changed["id"]]["updated"],
+                                                     new_updated]
+    first, second = (v.fetched for v in history.versions)
+    assert first is not None
+    assert second is not None
+    assert first <= second
+    assert history.first_seen == first
+    assert history.last_seen == second
 
 
 def _daily_paths(paths: list[str]) -> set[str]:

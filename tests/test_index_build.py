@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ import index.maintain.incremental
 import index.search
 from bench.synth import generate_articles
 from crawler.archive import Archive
+from crawler.record import parse_utc, to_utc_iso
 from index.layout import (
     CURRENT,
     FORMAT,
@@ -301,6 +303,10 @@ def test_second_concurrent_rebuild_exits_non_zero(tmp_path) -> None:
     assert not (tmp_path / "index" / CURRENT).exists()
 
 
+def _later(updated: str) -> str:
+    return to_utc_iso(parse_utc(updated) + timedelta(minutes=1))
+
+
 def test_incremental_update_equals_full_rebuild(tmp_path) -> None:
     archive_path = tmp_path / "archive.sqlite3"
     articles = fill_archive(archive_path, synth=200)
@@ -310,7 +316,7 @@ def test_incremental_update_equals_full_rebuild(tmp_path) -> None:
     changed = [dict(a) for a in articles[:5]]
     for a in changed:
         a["title"] = "Plumbix " + a["title"]
-        a["updated"] = "2026-01-01T00:00:00Z"
+        a["updated"] = _later(a["updated"])  # newer wins: a change must be newer
     with Archive(archive_path) as archive:
         archive.upsert_many(
             [
@@ -326,7 +332,7 @@ def test_incremental_update_equals_full_rebuild(tmp_path) -> None:
         archive.upsert(article("NEWPLUMBIX", title="Plumbix again"))
     assert update(archive_path, tmp_path / "inc").articles == 1
     with Archive(archive_path) as archive:
-        archive.upsert({**changed[0], "updated": "2026-02-01T00:00:00Z"})  # type: ignore[typeddict-item]
+        archive.upsert({**changed[0], "updated": _later(changed[0]["updated"])})  # type: ignore[typeddict-item]
     assert update(archive_path, tmp_path / "inc").articles == 1
     with whoosh_index.open_dir(current_build(tmp_path / "inc")).reader() as reader:
         assert len(reader.leaf_readers()) == 1  # small updates merge, not pile up

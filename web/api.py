@@ -9,8 +9,9 @@ from typing import Any
 
 from flask import Blueprint, current_app, jsonify, request
 
+from crawler.archive import ArchiveError
 from index.model import SearchError
-from web.articles import archived_or_404, article_json
+from web.articles import article_json, history_or_404
 from web.openapi import openapi_document
 from web.params import parse_search_args
 from web.resources import ArchiveUnavailable, get_archive, get_searcher
@@ -29,8 +30,9 @@ def search() -> Any:
 
 @bp.get("/api/articles/<article_id>")
 def article(article_id: str) -> Any:
-    record = archived_or_404(article_id)
-    return jsonify(article_json(record, current_app.config["SHOW_PREMIUM_TEXT"]))
+    history = history_or_404(article_id)
+    show_premium_text = current_app.config["SHOW_PREMIUM_TEXT"]
+    return jsonify(article_json(history.current, show_premium_text, history))
 
 
 @bp.get("/api/openapi.json")
@@ -41,7 +43,7 @@ def openapi() -> Any:
 def _archive_health() -> dict[str, Any]:
     try:
         return {"readable": True, "articles": get_archive().count()}
-    except (ArchiveUnavailable, sqlite3.Error) as exc:
+    except (ArchiveUnavailable, ArchiveError, sqlite3.Error) as exc:
         logger.warning("healthz: archive unreadable: %s", exc)
         return {"readable": False, "articles": None}
 

@@ -10,6 +10,7 @@ from web.params import MAX_PAGE, MAX_QUERY_CHARS
 
 _STR = {"type": "string"}
 _NULLABLE_STR = {"type": ["string", "null"]}
+_NULLABLE_TIME = {"type": ["string", "null"], "format": "date-time"}
 _STR_LIST = {"type": "array", "items": _STR}
 _FACET_LIST = {"type": "array", "items": {"$ref": "#/components/schemas/FacetValue"}}
 
@@ -145,7 +146,7 @@ SCHEMAS: dict[str, Any] = {
     },
     "Article": {
         "type": "object",
-        "required": [*FIELDS, "truncated"],
+        "required": [*FIELDS, "truncated", "fetched", "first_seen", "last_seen", "versions"],
         "properties": {
             "id": {"type": "string", "pattern": "^[A-Z0-9]{26}$"},
             "url": {"type": "string", "format": "uri"},
@@ -165,6 +166,30 @@ SCHEMAS: dict[str, Any] = {
             "updated": {"type": "string", "format": "date-time"},
             "premium": {"type": "boolean"},
             "truncated": {"type": "boolean", "description": "The body was cut short"},
+            "fetched": {
+                **_NULLABLE_TIME,
+                "description": "When the crawler fetched this version (null: not recorded)",
+            },
+            "first_seen": {
+                **_NULLABLE_TIME,
+                "description": "When the archive first saw the article "
+                "(null: archived before this was recorded)",
+            },
+            "last_seen": {**_NULLABLE_TIME, "description": "When the archive last saw it"},
+            "versions": {
+                "type": "array",
+                "description": "Every archived version, oldest first, the current one last",
+                "minItems": 1,
+                "items": {"$ref": "#/components/schemas/ArticleVersion"},
+            },
+        },
+    },
+    "ArticleVersion": {
+        "type": "object",
+        "required": ["updated", "fetched"],
+        "properties": {
+            "updated": {"type": "string", "format": "date-time"},
+            "fetched": _NULLABLE_TIME,
         },
     },
 }

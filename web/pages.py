@@ -8,7 +8,7 @@ from typing import Any
 from flask import Blueprint, current_app, g, render_template, request
 
 from index.model import SearchError, SearchResult
-from web.articles import archived_or_404, visible_paragraphs
+from web.articles import changes, history_or_404, visible_paragraphs
 from web.formatting import period_label
 from web.params import canonical_args, parse_search_args
 from web.resources import get_searcher
@@ -71,8 +71,10 @@ def search() -> Any:
 
 @bp.get("/article/<article_id>")
 def article(article_id: str) -> Any:
-    record = archived_or_404(article_id)
-    shown, truncated = visible_paragraphs(record, current_app.config["SHOW_PREMIUM_TEXT"])
+    history = history_or_404(article_id)
+    record = history.current
+    show_premium_text = current_app.config["SHOW_PREMIUM_TEXT"]
+    shown, truncated = visible_paragraphs(record, show_premium_text)
     try:
         related = get_searcher().related(article_id, limit=5)
     except SearchError as exc:
@@ -80,7 +82,13 @@ def article(article_id: str) -> Any:
         logger.warning("related articles unavailable for %s: %s", article_id, exc)
         related = []
     return render_template(
-        "article.html", article=record, paragraphs=shown, truncated=truncated, related=related
+        "article.html",
+        article=record,
+        paragraphs=shown,
+        truncated=truncated,
+        related=related,
+        history=history,
+        changes=changes(history, show_premium_text),
     )
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +28,7 @@ from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 from crawler.archive import Archive
 from crawler.config import Config
 from crawler.extract import NotAnArticle, extract_article
-from crawler.record import parse_utc
+from crawler.record import parse_utc, to_utc_iso
 from crawler.urls import (
     arc_id_from_url,
     daily_sitemap_date,
@@ -232,6 +232,8 @@ class HeraldSpider(scrapy.Spider):
             self._count("not_article")
             return
         self._count("pages/article")
+        # Provenance: when this version was fetched (the response has just arrived).
+        record["fetched"] = to_utc_iso(datetime.now(UTC))
         yield record
 
     def closed(self, reason: str) -> None:
