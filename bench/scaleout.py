@@ -22,7 +22,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import redis
@@ -36,8 +35,13 @@ from tests.sample_site.site import standard_site
 from tests.services import redis_server
 
 REPO = Path(__file__).resolve().parents[1]
-CRAWL = {"DOWNLOAD_DELAY": "0", "AUTOTHROTTLE_ENABLED": "0", "LOG_LEVEL": "WARNING",
-         "TELNETCONSOLE_ENABLED": "0", "HERALD_ARCHIVE_BATCH": "50"}
+CRAWL = {
+    "DOWNLOAD_DELAY": "0",
+    "AUTOTHROTTLE_ENABLED": "0",
+    "LOG_LEVEL": "WARNING",
+    "TELNETCONSOLE_ENABLED": "0",
+    "HERALD_ARCHIVE_BATCH": "50",
+}
 
 
 def _crawl(server: SampleServer, processes: int, frontier: str | None) -> tuple[float, int]:
@@ -46,8 +50,12 @@ def _crawl(server: SampleServer, processes: int, frontier: str | None) -> tuple[
     settings = {**CRAWL, **({"HERALD_FRONTIER": frontier} if frontier else {})}
     before = len(server.arrivals())
     running = [
-        subprocess.Popen(crawl_command(server, data, **settings), cwd=REPO,
-                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.Popen(
+            crawl_command(server, data, **settings),
+            cwd=REPO,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         for _ in range(processes)
     ]
     codes = [p.wait() for p in running]
@@ -66,37 +74,46 @@ def crawl(articles: int, latency: float) -> None:
     site = standard_site(generate_articles(articles, seed=1))
     print(f"sample site: {len(site.pages)} article pages, {latency * 1000:.0f} ms per page")
     with redis_server() as url, SampleServer(site, delay=latency) as server:
-        runs = [("1 process, Scrapy's scheduler", 1, None),
-                ("1 process, shared frontier", 1, url), ("2 processes, shared frontier", 2, url)]
+        runs = [
+            ("1 process, Scrapy's scheduler", 1, None),
+            ("1 process, shared frontier", 1, url),
+            ("2 processes, shared frontier", 2, url),
+        ]
         for label, processes, frontier in runs:
             if frontier:
                 redis.Redis.from_url(frontier).flushall()
             seconds, count = _crawl(server, processes, frontier)
-            print(f"{label:32} {count:5d} articles in {seconds:6.1f} s = "
-                  f"{count / seconds:6.1f} articles/s")
+            print(
+                f"{label:32} {count:5d} articles in {seconds:6.1f} s = "
+                f"{count / seconds:6.1f} articles/s"
+            )
 
 
 def publish_time(articles: int, cache: Path) -> None:
     index_dir = cache / f"n{articles}" / "index"
     build = current_build(index_dir)
     if build is None:
-        raise SystemExit(f"no index at {index_dir}: run `python -m bench.index --articles "
-                         f"{articles}` first")
+        raise SystemExit(
+            f"no index at {index_dir}: run `python -m bench.index --articles {articles}` first"
+        )
     size = sum(p.stat().st_size for p in build.iterdir() if p.is_file())
     dest = Path(tempfile.mkdtemp(prefix="herald-bench-publish-"))
     try:
         for label in ("to an empty replica", "again (all files already there)"):
             report = publish(index_dir, dest)
-            print(f"publish {articles:,} articles ({size / 1e6:,.0f} MB) {label}: "
-                  f"{report.seconds:.2f} s, {report.copied_bytes / 1e6:,.0f} MB copied, "
-                  f"{report.linked_bytes / 1e6:,.0f} MB linked")
+            print(
+                f"publish {articles:,} articles ({size / 1e6:,.0f} MB) {label}: "
+                f"{report.seconds:.2f} s, {report.copied_bytes / 1e6:,.0f} MB copied, "
+                f"{report.linked_bytes / 1e6:,.0f} MB linked"
+            )
     finally:
         shutil.rmtree(dest, ignore_errors=True)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m bench.scaleout", description=__doc__,
+        prog="python -m bench.scaleout",
+        description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     commands = parser.add_subparsers(dest="command", required=True)

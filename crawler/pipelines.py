@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import logging
 import re
-from pathlib import Path
 from typing import Any
 
 from scrapy.crawler import Crawler
@@ -23,8 +22,8 @@ from scrapy.exceptions import DropItem
 from scrapy.signalmanager import SignalManager
 from scrapy.statscollectors import StatsCollector
 
-from crawler.archive import Archive, Outcome
-from crawler.config import Config
+from crawler.archive import ArchiveLocation, ArchiveStore, Outcome, open_archive
+from crawler.config import from_settings, redacted
 from crawler.record import Article, InvalidRecord, validate
 from crawler.signals import archive_committed
 
@@ -66,26 +65,27 @@ class ValidatePipeline:
 class ArchivePipeline:
     """Upsert validated articles into the archive at HERALD_DATA_DIR, in batches."""
 
-    def __init__(self, path: Path, batch_size: int, stats: StatsCollector) -> None:
-        self.path = path
+    def __init__(self, where: ArchiveLocation, batch_size: int, stats: StatsCollector) -> None:
+        self.where = where
         self.batch_size = max(1, batch_size)
         self.stats = stats
         self.pending: list[Article] = []
-        self.archive: Archive | None = None
+        self.archive: ArchiveStore | None = None
         self.signals: SignalManager | None = None  # told of each commit (archive_committed)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ArchivePipeline:
         settings = crawler.settings
-        config = Config(Path(settings["HERALD_DATA_DIR"]), settings["HERALD_BASE_URL"])
+        config = from_settings(settings)
         batch_size = settings.getint("HERALD_ARCHIVE_BATCH", 50)
-        pipeline = cls(config.archive_path, batch_size, _stats(crawler))
+        pipeline = cls(config.archive, batch_size, _stats(crawler))
         pipeline.signals = crawler.signals
         return pipeline
 
     def open_spider(self) -> None:
-        self.archive = Archive(self.path)
-        logger.info("archiving into %s (%d articles so far)", self.path, self.archive.count())
+        self.archive = open_archive(self.where)
+        name = redacted(self.where) if isinstance(self.where, str) else self.where
+        logger.info("archiving into %s (%d articles so far)", name, self.archive.count())
 
     def process_item(self, item: Article) -> Article:
         self.pending.append(item)

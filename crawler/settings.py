@@ -18,6 +18,8 @@ NEWSPIDER_MODULE = "crawler.spiders"
 # Where to crawl and where the archive lives (crawler.config is the source of the defaults).
 HERALD_BASE_URL = _config.base_url
 HERALD_DATA_DIR = str(_config.data_dir)
+# The archive: the SQLite file in HERALD_DATA_DIR, or PostgreSQL at this postgresql:// URL.
+HERALD_ARCHIVE_URL = _config.archive_url
 # A crawl frontier shared by several processes (crawler.frontier): a redis:// URL, or None.
 # The add-on switches the scheduler, dupefilter and download handlers when it is set, and
 # then HERALD_SITE_DELAY (default: DOWNLOAD_DELAY) spaces the requests of all processes.

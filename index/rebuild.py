@@ -38,16 +38,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     config = load_config()
-    if not config.archive_path.exists():
+    if config.archive_url is None and not config.archive_path.exists():
         print(f"index.rebuild: no archive at {config.archive_path}", file=sys.stderr)  # noqa: T201
         return 2
     try:
         if args.incremental:
-            done = update(config.archive_path, config.index_dir)
+            done = update(config.archive, config.index_dir)
             print(f"updated {done.articles} articles (watermark {done.watermark_after})")  # noqa: T201
             return 0
         report = rebuild(
-            config.archive_path, config.index_dir, procs=max(1, args.procs), progress=not args.quiet
+            config.archive, config.index_dir, procs=max(1, args.procs), progress=not args.quiet
         )
     except (IndexBusy, NoIndex, ArchiveError, BuildFailed) as exc:
         print(f"index.rebuild: {exc}", file=sys.stderr)  # noqa: T201 - CLI output

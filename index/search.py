@@ -22,7 +22,7 @@ import numpy as np
 from whoosh import index as whoosh_index
 from whoosh.searching import Searcher as WhooshSearcher
 
-from crawler.archive import Archive
+from crawler.archive import ArchiveLocation, ArchiveStore, open_archive
 from index.engine.cache import PostingsCache
 from index.engine.docsets import query_docs
 from index.engine.facets import Columns
@@ -46,9 +46,9 @@ RELATED_TERMS = 5  # key terms of an article that find related ones (Whoosh's mo
 class Searcher:
     """Answers SearchRequests from the live index under `index_dir`."""
 
-    def __init__(self, index_dir: Path, archive_path: Path) -> None:
+    def __init__(self, index_dir: Path, archive_path: ArchiveLocation) -> None:
         self.index_dir = Path(index_dir)
-        self.archive_path = Path(archive_path)
+        self.archive_path = archive_path
         self._lock = threading.RLock()
         self._parser = make_parser()
         self._target: str | None = None
@@ -57,7 +57,7 @@ class Searcher:
         self._columns: Columns | None = None
         self._ranker: Ranker | None = None
         self._checked = 0.0
-        self._archive: Archive | None = None
+        self._archive: ArchiveStore | None = None
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -109,9 +109,9 @@ class Searcher:
         assert self._columns is not None
         return self._searcher, self._columns
 
-    def _archive_db(self) -> Archive:
+    def _archive_db(self) -> ArchiveStore:
         if self._archive is None:
-            self._archive = Archive(self.archive_path, readonly=True)
+            self._archive = open_archive(self.archive_path, readonly=True)
         return self._archive
 
     def drop_caches(self) -> None:

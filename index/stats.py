@@ -36,7 +36,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     config = load_config()
     try:
-        stats = collect(config.archive_path, config.index_dir)
+        stats = collect(config.archive, config.index_dir)
     except (ArchiveError, OlderFormat) as exc:
         print(f"index.stats: {exc}", file=sys.stderr)  # noqa: T201
         return 2

@@ -27,7 +27,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     config = load_config()
     try:
-        report = update(config.archive_path, config.index_dir)
+        report = update(config.archive, config.index_dir)
     except (IndexBusy, NoIndex, ArchiveError, BuildFailed) as exc:
         print(f"index.update: {exc}", file=sys.stderr)  # noqa: T201 - CLI output
         return 2

@@ -2,8 +2,9 @@
 
 Each server is started once per test session (tests/conftest.py; the benchmarks use them
 too) on a free 127.0.0.1 port and stopped at the end; ServiceMissing, saying which package
-to install, when the server's binary is not installed (the tests then skip). PostgreSQL refuses to run as root, so under
-root (CI) it runs as the `postgres` user, in a directory that user owns.
+to install, when the server's binary is not installed (the tests then skip). PostgreSQL
+refuses to run as root, so under root (CI) it runs as the `postgres` user, in a directory
+that user owns.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from flask import Flask, current_app, g
 
-from crawler.archive import Archive, ArchiveError
+from crawler.archive import ArchiveError, ArchiveStore, open_archive
 from index.search import Searcher
 
 _SEARCHER_KEY = "herald.searcher"
@@ -30,7 +30,7 @@ def get_searcher(app: Flask | None = None) -> Searcher:
         with _searcher_lock:
             searcher = app.extensions.get(_SEARCHER_KEY)
             if searcher is None:
-                searcher = Searcher(Path(app.config["INDEX_DIR"]), Path(app.config["ARCHIVE_PATH"]))
+                searcher = Searcher(Path(app.config["INDEX_DIR"]), app.config["ARCHIVE_PATH"])
                 app.extensions[_SEARCHER_KEY] = searcher
     return searcher
 
@@ -42,11 +42,11 @@ def close_searcher(app: Flask) -> None:
         searcher.close()
 
 
-def get_archive() -> Archive:
+def get_archive() -> ArchiveStore:
     """This request's read-only archive connection, opened on first use."""
     if "archive" not in g:
         try:
-            g.archive = Archive(current_app.config["ARCHIVE_PATH"], readonly=True)
+            g.archive = open_archive(current_app.config["ARCHIVE_PATH"], readonly=True)
         except (FileNotFoundError, OSError, ArchiveError) as exc:
             raise ArchiveUnavailable(str(exc)) from exc
     return g.archive

@@ -28,7 +28,7 @@ from typing import Any
 
 from whoosh import index as whoosh_index
 
-from crawler.archive import Archive, OrderKey
+from crawler.archive import ArchiveLocation, ArchiveStore, OrderKey, open_archive
 from index.layout import (
     BUILD_PREFIX,
     FORMAT,
@@ -76,7 +76,7 @@ def _remove_old_builds(index_dir: Path, keep: set[str]) -> None:
             logger.info("removed old build %s", path.name)
 
 
-def _slices(archive: Archive, count: int, procs: int) -> list[tuple[OrderKey | None, ...]]:
+def _slices(archive: ArchiveStore, count: int, procs: int) -> list[tuple[OrderKey | None, ...]]:
     """Consecutive (start, stop) order-key ranges of about count/procs articles each."""
     if procs <= 1 or count < PARALLEL_MIN:
         return [(None, None)]
@@ -86,7 +86,7 @@ def _slices(archive: Archive, count: int, procs: int) -> list[tuple[OrderKey | N
 
 def index_slice(
     build_dir: Path,
-    archive_path: Path,
+    archive_path: ArchiveLocation,
     start: OrderKey | None,
     stop: OrderKey | None,
     segment_postings: int = SEGMENT_POSTINGS,
@@ -103,7 +103,7 @@ def index_slice(
     writer = BulkSegmentWriter(ix, _lk=False)
     pending = 0
     try:
-        with Archive(archive_path, readonly=True) as archive:
+        with open_archive(archive_path, readonly=True) as archive:
             for article in archive.articles(start, stop):
                 writer.add_document(**to_document(article))
                 if writer.postings_held >= segment_postings:
@@ -172,7 +172,7 @@ def _stop_workers(pool: ProcessPoolExecutor) -> None:
 
 
 def _index_articles(
-    archive: Archive, archive_path: Path, build_dir: Path, procs: int, bar: Any
+    archive: ArchiveStore, archive_path: ArchiveLocation, build_dir: Path, procs: int, bar: Any
 ) -> int:
     # The common words (whose pairs get indexed) from the oldest articles: a sample only
     # decides speed, never results (index.engine.phrases checks positions for other phrases).
@@ -227,7 +227,7 @@ def _index_articles(
 
 
 def rebuild(
-    archive_path: Path, index_dir: Path, *, procs: int = 2, progress: bool = False
+    archive_path: ArchiveLocation, index_dir: Path, *, procs: int = 2, progress: bool = False
 ) -> BuildReport:
     """Build a complete new index from the archive and swap it in atomically."""
     index_dir = Path(index_dir)
@@ -237,7 +237,7 @@ def rebuild(
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
         build_dir = index_dir / f"{BUILD_PREFIX}{stamp}-{os.getpid()}"
         build_dir.mkdir()
-        with Archive(archive_path, readonly=True) as archive:
+        with open_archive(archive_path, readonly=True) as archive:
             watermark = archive.max_seq()  # before reading rows: later changes stay pending
             bar = None
             if progress:

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from itertools import chain
 from pathlib import Path
 
-from crawler.archive import Archive
+from crawler.archive import ArchiveLocation, open_archive
 from index.layout import FORMAT, current_build, format_of, index_lock, read_meta, write_meta
 from index.maintain.build import SEGMENT_POSTINGS, BuildFailed
 from index.ondisk.bulk import BulkSegmentWriter, open_for_writing
@@ -38,7 +38,7 @@ class UpdateReport:
     watermark_after: int
 
 
-def update(archive_path: Path, index_dir: Path) -> UpdateReport:
+def update(archive_path: ArchiveLocation, index_dir: Path) -> UpdateReport:
     """Index the articles inserted or changed since the live build's watermark."""
     index_dir = Path(index_dir)
     with index_lock(index_dir):
@@ -55,7 +55,7 @@ def update(archive_path: Path, index_dir: Path) -> UpdateReport:
         meta = read_meta(build_dir)
         before = int(meta["watermark"])  # type: ignore[call-overload]
         after, count = before, 0
-        with Archive(archive_path, readonly=True) as archive:
+        with open_archive(archive_path, readonly=True) as archive:
             changes = archive.changed_since(before)
             first = next(changes, None)
             if first is not None:

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 from whoosh import index as whoosh_index
 
-from crawler.archive import Archive
+from crawler.archive import ArchiveLocation, open_archive
 from index.engine.facets import Columns
 from index.layout import FORMAT, current_build, dir_bytes, format_of, read_meta
 
@@ -18,7 +18,7 @@ class OlderFormat(RuntimeError):
     """The live build was written by an older version and cannot be read by this one."""
 
 
-def collect(archive_path: Path, index_dir: Path) -> dict[str, object] | None:
+def collect(archive_path: ArchiveLocation, index_dir: Path) -> dict[str, object] | None:
     """The statistics as a dict, or None when there is no index."""
     build_dir = current_build(index_dir)
     if build_dir is None:
@@ -39,8 +39,8 @@ def collect(archive_path: Path, index_dir: Path) -> dict[str, object] | None:
     ix.close()
     size = dir_bytes(build_dir)
     archive_seq = None
-    if archive_path.exists():
-        with Archive(archive_path, readonly=True) as archive:
+    if not isinstance(archive_path, Path) or archive_path.exists():
+        with open_archive(archive_path, readonly=True) as archive:
             archive_seq = archive.max_seq()
     watermark = int(meta["watermark"])  # type: ignore[call-overload]
     return {
