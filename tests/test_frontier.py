@@ -6,12 +6,10 @@ from __future__ import annotations
 
 import hashlib
 import os
-import pickle
 import signal
 import subprocess
 import sys
 import time
-from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -29,6 +27,13 @@ from tests.crawl_support import (
     page_fetches,
     sample_site,
     wait_for_articles,
+)
+from tests.frontier_support import (
+    fetched_twice,
+    finish,
+    in_flight_of,
+    start_shared_crawl,
+    stat,
 )
 from tests.sample_site.server import SampleServer
 from tests.sample_site.site import standard_site
@@ -119,70 +124,20 @@ def test_the_dupefilter_fingerprints_articles_by_arc_id(redis_url) -> None:
 # -- crawl processes sharing a frontier ------------------------------------------------------
 
 
-def _start(server: SampleServer, data_dir: Path, log: Path, frontier: str, **settings: str):
-    options = {
-        "HERALD_FRONTIER": frontier,
-        "HERALD_ARCHIVE_BATCH": "3",
-        "CONCURRENT_REQUESTS": "2",
-        "LOG_LEVEL": "INFO",
-        **settings,
-    }
-    with log.open("w") as out:  # the child keeps its own copy of the descriptor
-        return subprocess.Popen(
-            crawl_command(server, data_dir, **options),
-            cwd=REPO,
-            stdout=subprocess.DEVNULL,
-            stderr=out,
-        )
-
-
-def _finish(*processes: subprocess.Popen) -> None:
-    for process in processes:
-        try:
-            process.wait(timeout=180)
-        finally:
-            if process.poll() is None:
-                process.kill()
-                process.wait(timeout=10)
-
-
-def _stat(log: Path, key: str) -> int:
-    text = log.read_text()
-    marker = f"'{key}': "
-    return int(text.split(marker, 1)[1].split(",", 1)[0].split("}", 1)[0]) if marker in text else 0
-
-
-def _fetched_twice(paths: list[str], flaky: str) -> set[str]:
-    """Paths asked for more than once, but robots.txt (each process reads the site's rules)
-    and the flaky page (a 503, then its retry)."""
-    counts = Counter(p for p in paths if p not in ("/robots.txt", flaky))
-    return {path for path, n in counts.items() if n > 1}
-
-
 def test_two_processes_share_the_queue_and_fetch_every_url_once(tmp_path, redis_url) -> None:
     site = sample_site(40)
     logs = [tmp_path / "a.log", tmp_path / "b.log"]
     with SampleServer(site, delay=0.1) as server:
-        first = _start(server, tmp_path, logs[0], redis_url)
-        second = _start(server, tmp_path, logs[1], redis_url)
-        _finish(first, second)
+        first = start_shared_crawl(server, tmp_path, logs[0], redis_url)
+        second = start_shared_crawl(server, tmp_path, logs[1], redis_url)
+        finish(first, second)
         paths = server.paths()
     assert first.returncode == second.returncode == 0, logs[0].read_text()[-2000:]
     assert archived(tmp_path) == site.expected_records()
     assert set(page_fetches(site, paths)) == set(site.pages) - set(site.disallowed)
-    assert not _fetched_twice(paths, next(iter(site.flaky)))
+    assert not fetched_twice(paths, next(iter(site.flaky)))
     # Both did part of the work.
-    assert all(_stat(log, "herald/pages/article") > 0 for log in logs)
-
-
-def _in_flight_of(url: str, pid: int) -> set[str]:
-    """The paths of the requests a worker process holds in flight (claimed, not acked)."""
-    server = redis.Redis.from_url(url)
-    held = set()
-    for raw, value in server.hgetall(KEYS.inflight).items():
-        if f":{pid}:" in value.decode():
-            held.add("/" + pickle.loads(raw)["url"].split("/", 3)[3])
-    return held
+    assert all(stat(log, "herald/pages/article") > 0 for log in logs)
 
 
 def test_a_killed_process_loses_nothing(tmp_path, redis_url) -> None:
@@ -191,21 +146,21 @@ def test_a_killed_process_loses_nothing(tmp_path, redis_url) -> None:
     lease = {"HERALD_FRONTIER_LEASE": "2", "CONCURRENT_REQUESTS": "1"}
     logs = [tmp_path / "a.log", tmp_path / "b.log", tmp_path / "a2.log"]
     with SampleServer(site, delay=0.3) as server:
-        victim = _start(server, tmp_path, logs[0], redis_url, **lease)
-        other = _start(server, tmp_path, logs[1], redis_url, **lease)
+        victim = start_shared_crawl(server, tmp_path, logs[0], redis_url, **lease)
+        other = start_shared_crawl(server, tmp_path, logs[1], redis_url, **lease)
         wait_for_articles(tmp_path, 12, victim, limit=120)
         victim.send_signal(signal.SIGKILL)
         victim.wait(timeout=10)
-        held = _in_flight_of(redis_url, victim.pid)
-        restarted = _start(server, tmp_path, logs[2], redis_url, **lease)
-        _finish(other, restarted)
+        held = in_flight_of(redis_url, victim.pid)
+        restarted = start_shared_crawl(server, tmp_path, logs[2], redis_url, **lease)
+        finish(other, restarted)
         paths = server.paths()
     assert other.returncode == restarted.returncode == 0, logs[1].read_text()[-2000:]
     assert "shared frontier: joining a crawl" in logs[2].read_text()
     assert archived(tmp_path) == site.expected_records()
     # Only what the killed process had in flight is fetched again.
-    assert _fetched_twice(paths, next(iter(site.flaky))) <= held
-    reclaimed = sum(_stat(log, "herald/frontier/reclaimed") for log in logs[1:])
+    assert fetched_twice(paths, next(iter(site.flaky))) <= held
+    reclaimed = sum(stat(log, "herald/frontier/reclaimed") for log in logs[1:])
     assert reclaimed == len(held)
 
 
@@ -215,9 +170,9 @@ def test_all_processes_share_one_politeness_budget(tmp_path, redis_url) -> None:
     polite = {"HERALD_SITE_DELAY": str(spacing), "DOWNLOAD_DELAY": "0"}
     logs = [tmp_path / "a.log", tmp_path / "b.log"]
     with SampleServer(site) as server:
-        first = _start(server, tmp_path, logs[0], redis_url, **polite)
-        second = _start(server, tmp_path, logs[1], redis_url, **polite)
-        _finish(first, second)
+        first = start_shared_crawl(server, tmp_path, logs[0], redis_url, **polite)
+        second = start_shared_crawl(server, tmp_path, logs[1], redis_url, **polite)
+        finish(first, second)
         arrivals = [t for t, _ in server.arrivals()]
     assert first.returncode == second.returncode == 0, logs[1].read_text()[-2000:]
     assert len(arrivals) > 20

@@ -56,6 +56,9 @@ class FrontierAddon:
     """ADDONS entry: with HERALD_FRONTIER set, scrapy-redis's scheduler and dupefilter
     (crawler.frontier.scheduler, .dupefilter) and the shared politeness budget (.politeness)."""
 
+    def __repr__(self) -> str:  # Scrapy lists the enabled add-ons in its log
+        return "crawler.frontier.FrontierAddon"
+
     def update_settings(self, settings: BaseSettings) -> None:
         url = settings.get("HERALD_FRONTIER")
         if not url:
