@@ -13,7 +13,7 @@ import psycopg
 import pytest
 
 from bench.synth import generate_articles
-from crawler.archive import ArchiveError, open_archive
+from crawler.archive import ArchiveError, ArchiveStorageError, open_archive
 from crawler.record import Article
 from index.maintain.build import rebuild
 from index.maintain.incremental import update
@@ -192,3 +192,22 @@ def test_rebuild_and_update_from_postgresql_answer_as_from_sqlite(tmp_path, post
     sqlite_answers = _answers(tmp_path / "sqlite", places["sqlite"])
     assert sqlite_answers[0]["total"] == len(records)
     assert _answers(tmp_path / "postgresql", postgres_url) == sqlite_answers
+
+
+def test_a_dropped_connection_fails_one_call_and_the_next_reconnects(postgres_url) -> None:
+    article = next(generate_articles(1, seed=2))
+    with open_archive(postgres_url) as archive:
+        archive.upsert(article)
+    reader = open_archive(f"{postgres_url}?application_name=dropped", readonly=True)
+    try:
+        with psycopg.connect(postgres_url, autocommit=True) as admin:
+            admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE application_name = 'dropped'"
+            )
+        with pytest.raises(ArchiveStorageError, match="reading"):
+            reader.count()
+        assert reader.count() == 1
+        assert reader.get(article["id"]) == article
+    finally:
+        reader.close()

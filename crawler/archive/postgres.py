@@ -129,12 +129,20 @@ class PostgresArchive(ArchiveStore):
     def close(self) -> None:
         self._conn.close()
 
+    def _db(self) -> psycopg.Connection:
+        """The connection, opened again when the server dropped it (a restart, a failover):
+        the call that met the failure raised ArchiveStorageError; the next one works."""
+        if self._conn.broken:
+            self._conn = self._connect(autocommit=True)
+        return self._conn
+
     # -- storage primitives ----------------------------------------------------------------
 
     @contextmanager
     def _transaction(self) -> Iterator[None]:
-        with self._guard("writing to"), self._conn.pipeline(), self._conn.transaction():
-            self._conn.execute("SELECT pg_advisory_xact_lock_shared(%s, %s)", WRITERS)
+        conn = self._db()
+        with self._guard("writing to"), conn.pipeline(), conn.transaction():
+            conn.execute("SELECT pg_advisory_xact_lock_shared(%s, %s)", WRITERS)
             yield
 
     def _lock_states(self, ids: Sequence[str]) -> dict[str, Stored]:
@@ -180,7 +188,7 @@ class PostgresArchive(ArchiveStore):
 
     def _one(self, query: str, args: Sequence[Any] = ()) -> Any:
         with self._guard("reading"):
-            return self._conn.execute(query, args).fetchone()
+            return self._db().execute(query, args).fetchone()
 
     def count(self) -> int:
         return self._one("SELECT count(*) FROM articles")[0]
@@ -191,7 +199,7 @@ class PostgresArchive(ArchiveStore):
 
     def get_many(self, ids: Sequence[str]) -> dict[str, Article]:
         with self._guard("reading"):
-            rows = self._conn.execute(f"{_SELECT} WHERE id = ANY(%s)", (list(ids),)).fetchall()
+            rows = self._db().execute(f"{_SELECT} WHERE id = ANY(%s)", (list(ids),)).fetchall()
         return {row[0]: from_row(row) for row in rows}
 
     def updated_of(self, article_id: str) -> str | None:
@@ -201,13 +209,14 @@ class PostgresArchive(ArchiveStore):
     def _horizon(self) -> int:
         """A seq such that every transaction holding a seq up to it has ended."""
         with self._guard("reading"):
-            (handed_out,) = self._conn.execute(
+            conn = self._db()
+            (handed_out,) = conn.execute(
                 "SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM articles_change_seq"
             ).fetchone()
-            self._conn.execute(f"SET lock_timeout = '{WAIT_FOR_WRITERS}'")
-            self._conn.execute("SELECT pg_advisory_lock(%s, %s)", WRITERS)
-            self._conn.execute("SELECT pg_advisory_unlock(%s, %s)", WRITERS)
-            self._conn.execute("RESET lock_timeout")
+            conn.execute(f"SET lock_timeout = '{WAIT_FOR_WRITERS}'")
+            conn.execute("SELECT pg_advisory_lock(%s, %s)", WRITERS)
+            conn.execute("SELECT pg_advisory_unlock(%s, %s)", WRITERS)
+            conn.execute("RESET lock_timeout")
         return handed_out
 
     def max_seq(self) -> int:
@@ -220,11 +229,15 @@ class PostgresArchive(ArchiveStore):
         horizon, last = self._horizon(), seq
         while True:
             with self._guard("reading"):
-                rows = self._conn.execute(
-                    f"SELECT seq, {CONTENT}, fetched FROM articles "
-                    "WHERE seq > %s AND seq <= %s ORDER BY seq LIMIT %s",
-                    (last, horizon, batch),
-                ).fetchall()
+                rows = (
+                    self._db()
+                    .execute(
+                        f"SELECT seq, {CONTENT}, fetched FROM articles "
+                        "WHERE seq > %s AND seq <= %s ORDER BY seq LIMIT %s",
+                        (last, horizon, batch),
+                    )
+                    .fetchall()
+                )
             if not rows:
                 return
             for row in rows:
