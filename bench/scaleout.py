@@ -2,6 +2,7 @@
 and the time to publish an index to a replica.
 
     python -m bench.scaleout crawl [--articles 300] [--latency 0.1]
+    python -m bench.scaleout archive [--articles 20000]
     python -m bench.scaleout publish [--articles 200000]
 
 `crawl` serves the sample site in this process (each article page answered after
@@ -9,6 +10,12 @@ and the time to publish an index to a replica.
 to the last: one process on Scrapy's own scheduler, then 1 and 2 processes sharing a
 frontier on a Redis server this command starts (tests/services.py). The crawl settings are
 the project's politeness per process (CONCURRENT_REQUESTS_PER_DOMAIN), with no delay.
+
+`archive` imports the same synthetic articles (JSON Lines) into a SQLite file and into a
+PostgreSQL server this command starts, rebuilds the index from each (`python -m
+index.rebuild`), and reads every article back through `articles()` in a process of its own,
+reporting that process's peak RSS: the rows stream through a server-side cursor, so it does
+not grow with the archive.
 
 `publish` times `index.publish` of the index bench.index builds (reused from its cache
 when there: `python -m bench.index --articles N` makes it), to an empty replica and then
@@ -18,10 +25,13 @@ again (every file already there).
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import redis
@@ -32,7 +42,7 @@ from index.maintain.publish import publish
 from tests.crawl_support import crawl_command
 from tests.sample_site.server import SampleServer
 from tests.sample_site.site import standard_site
-from tests.services import redis_server
+from tests.services import fresh_database, postgres_server, redis_server
 
 REPO = Path(__file__).resolve().parents[1]
 CRAWL = {
@@ -89,6 +99,60 @@ def crawl(articles: int, latency: float) -> None:
             )
 
 
+def _timed(command: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall seconds, and the peak RSS (MB) of the largest process `command` ran."""
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        command, cwd=REPO, env={**os.environ, **env}, stdout=subprocess.DEVNULL
+    )
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode:
+        raise SystemExit(f"{' '.join(command[:4])} failed (exit {process.returncode})")
+    return time.perf_counter() - started, usage.ru_maxrss / 1024
+
+
+_SCAN = (
+    "import sys; from crawler.archive import open_archive\n"
+    "with open_archive(sys.argv[1], readonly=True) as a:\n"
+    "    n = sum(len(r['body']) > -1 for r in a.articles())\n"
+    "assert n == int(sys.argv[2]), n"
+)
+
+
+def archive_rates(articles: int) -> None:
+    work = Path(tempfile.mkdtemp(prefix="herald-bench-archive-"))
+    source = work / "articles.jsonl"
+    with source.open("w", encoding="utf-8") as out:
+        for article in generate_articles(articles, seed=3):
+            out.write(json.dumps(article, ensure_ascii=False) + "\n")
+    print(f"{articles:,} synthetic articles, {source.stat().st_size / 1e6:,.0f} MB of JSON Lines")
+    try:
+        with postgres_server() as server:
+            places = {
+                "SQLite": str(work / "sqlite" / "archive.sqlite3"),
+                "PostgreSQL": fresh_database(server, "bench"),
+            }
+            for label, where in places.items():
+                env = {"HERALD_DATA_DIR": str(work / label)}
+                if label == "PostgreSQL":
+                    env["HERALD_ARCHIVE_URL"] = where
+                else:
+                    env["HERALD_DATA_DIR"] = str(Path(where).parent)
+                imported, _ = _timed(
+                    [sys.executable, "-m", "crawler.archive", "import", str(source)], env
+                )
+                built, rss = _timed([sys.executable, "-m", "index.rebuild", "--quiet"], env)
+                _, scan_rss = _timed([sys.executable, "-c", _SCAN, where, str(articles)], env)
+                print(
+                    f"{label:10} import {articles / imported:7,.0f} articles/s   "
+                    f"rebuild {articles / built:6,.0f} articles/s (peak RSS {rss:,.0f} MB)   "
+                    f"read all: peak RSS {scan_rss:,.0f} MB"
+                )
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def publish_time(articles: int, cache: Path) -> None:
     index_dir = cache / f"n{articles}" / "index"
     build = current_build(index_dir)
@@ -120,12 +184,16 @@ def main(argv: list[str] | None = None) -> int:
     c = commands.add_parser("crawl")
     c.add_argument("--articles", type=int, default=300)
     c.add_argument("--latency", type=float, default=0.1)
+    a = commands.add_parser("archive")
+    a.add_argument("--articles", type=int, default=20000)
     p = commands.add_parser("publish")
     p.add_argument("--articles", type=int, default=200000)
     p.add_argument("--cache-dir", type=Path, default=Path("/tmp/herald-bench-index"))
     args = parser.parse_args(argv)
     if args.command == "crawl":
         crawl(args.articles, args.latency)
+    elif args.command == "archive":
+        archive_rates(args.articles)
     else:
         publish_time(args.articles, args.cache_dir)
     return 0

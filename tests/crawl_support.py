@@ -20,8 +20,13 @@ from tests.sample_site.server import SampleServer
 from tests.sample_site.site import Site, standard_site
 
 REPO = Path(__file__).resolve().parents[1]
-FAST = {"DOWNLOAD_DELAY": "0", "AUTOTHROTTLE_ENABLED": "0", "RETRY_TIMES": "2",
-        "LOGSTATS_INTERVAL": "5", "TELNETCONSOLE_ENABLED": "0"}
+FAST = {
+    "DOWNLOAD_DELAY": "0",
+    "AUTOTHROTTLE_ENABLED": "0",
+    "RETRY_TIMES": "2",
+    "LOGSTATS_INTERVAL": "5",
+    "TELNETCONSOLE_ENABLED": "0",
+}
 
 
 @dataclass
@@ -48,8 +53,12 @@ def crawl(server: SampleServer, data_dir: Path, *args: str, **settings: str) -> 
     """Run one crawl to the end; its log, exit code and the paths the server was asked."""
     before = len(server.paths())
     done = subprocess.run(
-        crawl_command(server, data_dir, *args, **settings), cwd=REPO, capture_output=True,
-        text=True, timeout=120, check=False,
+        crawl_command(server, data_dir, *args, **settings),
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     return Crawl(done.returncode, done.stderr, server.paths()[before:])
 
@@ -92,7 +101,10 @@ def wait_for_articles(data_dir: Path, n: int, process: subprocess.Popen, limit: 
 def start_crawl(server: SampleServer, data_dir: Path, **settings: str) -> subprocess.Popen:
     """Start a crawl in the background that commits every 3 articles, 2 requests at a time."""
     return subprocess.Popen(
-        crawl_command(server, data_dir, HERALD_ARCHIVE_BATCH="3", CONCURRENT_REQUESTS="2",
-                      **settings),
-        cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        crawl_command(
+            server, data_dir, HERALD_ARCHIVE_BATCH="3", CONCURRENT_REQUESTS="2", **settings
+        ),
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )

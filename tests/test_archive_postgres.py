@@ -179,8 +179,8 @@ def _without_seen_times(answer: dict) -> dict:
 
 
 def test_rebuild_and_update_from_postgresql_answer_as_from_sqlite(tmp_path, postgres_url) -> None:
-    records = [*generate_articles(120, seed=21), *hand_made()]
-    first, later = records[:100], records[100:]
+    records = [*generate_articles(40, seed=21), *hand_made()]
+    first, later = records[:30], records[30:]
     places = {"sqlite": tmp_path / "sqlite" / "archive.sqlite3", "postgresql": postgres_url}
     for name, where in places.items():
         with open_archive(where) as archive:

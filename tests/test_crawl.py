@@ -48,6 +48,7 @@ from tests.sample_site.site import (
 
 pytestmark = pytest.mark.slow
 
+
 @pytest.fixture(scope="module")
 def served() -> Iterator[SampleServer]:
     with SampleServer(sample_site()) as server:
@@ -132,8 +133,9 @@ def test_second_crawl_refetches_only_the_changed_article(
     target = next(p for p in site.pages.values() if p.layout and p.expected)
     before = archived(data_dir)
     new_updated = "2026-11-01T00:00:00Z"
-    changed = site.update_article(target.article["id"], body="A corrected story.\n\nIn full.",
-                                  updated=new_updated)
+    changed = site.update_article(
+        target.article["id"], body="A corrected story.\n\nIn full.", updated=new_updated
+    )
     result = crawl(served, data_dir)
     assert result.returncode == 0, result.log[-3000:]
     # Pages that never made it into the archive (malformed, not articles) are asked again;
@@ -151,8 +153,7 @@ def test_second_crawl_refetches_only_the_changed_article(
     with Archive(data_dir / "archive.sqlite3", readonly=True) as archive:
         history = archive.history(changed["id"])
     assert history is not None
-    assert [v.updated for v in history.versions] == [before[changed["id"]]["updated"],
-                                                     new_updated]
+    assert [v.updated for v in history.versions] == [before[changed["id"]]["updated"], new_updated]
     first, second = (v.fetched for v in history.versions)
     assert first is not None
     assert second is not None
@@ -178,7 +179,8 @@ def test_date_range_reads_only_the_daily_sitemaps_in_range(tmp_path: Path) -> No
     assert not any(sitemaps.NEWS_PATH in p for p in result.paths)
     assert set(page_fetches(site, result.paths)) == _listed_articles(site, server, since, until)
     assert set(archived(tmp_path)) == {
-        site.pages[path].expected["id"] for path in _listed_articles(site, server, since, until)
+        site.pages[path].expected["id"]
+        for path in _listed_articles(site, server, since, until)
         if site.pages[path].expected
     }
 
@@ -201,8 +203,11 @@ def test_latest_reads_only_the_news_sitemap(tmp_path: Path) -> None:
     assert result.returncode == 0, result.log[-3000:]
     sitemaps_read = {p.split("?")[0] for p in result.paths if "/arc/outboundfeeds/" in p}
     assert sitemaps_read == {sitemaps.NEWS_PATH}
-    news = {p.article["id"] for p in site.news_pages()
-            if path_of(p.article["url"]) not in site.disallowed}
+    news = {
+        p.article["id"]
+        for p in site.news_pages()
+        if path_of(p.article["url"]) not in site.disallowed
+    }
     assert set(archived(tmp_path)) == news
     fetches = page_fetches(site, result.paths)
     fetches.pop(next(iter(site.flaky)), None)  # a 503, then the retry
@@ -220,9 +225,23 @@ def test_latest_reads_only_the_news_sitemap(tmp_path: Path) -> None:
 def test_bad_dates_are_a_clear_error(tmp_path: Path, args: list[str], message: str) -> None:
     options = [part for arg in args for part in ("-a", arg)]
     done = subprocess.run(
-        [sys.executable, "-m", "scrapy", "crawl", "herald", *options,
-         "-s", f"HERALD_DATA_DIR={tmp_path}", "-s", "HERALD_BASE_URL=http://127.0.0.1:9"],
-        cwd=REPO, capture_output=True, text=True, timeout=60, check=False,
+        [
+            sys.executable,
+            "-m",
+            "scrapy",
+            "crawl",
+            "herald",
+            *options,
+            "-s",
+            f"HERALD_DATA_DIR={tmp_path}",
+            "-s",
+            "HERALD_BASE_URL=http://127.0.0.1:9",
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     assert done.returncode != 0
     assert message in done.stderr
@@ -248,7 +267,8 @@ def test_killed_crawl_keeps_its_batches_and_the_rerun_completes(tmp_path: Path) 
     with sqlite3.connect(tmp_path / "archive.sqlite3") as db:
         assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         assert db.execute("SELECT COUNT(*), COUNT(DISTINCT id) FROM articles").fetchone() == (
-            len(site.expected_records()), len(site.expected_records()),
+            len(site.expected_records()),
+            len(site.expected_records()),
         )
 
 
@@ -277,7 +297,9 @@ def test_jobdir_pause_and_resume(tmp_path: Path) -> None:
 def test_demo_site_serves_until_stopped() -> None:
     process = subprocess.Popen(
         [sys.executable, "-m", "tests.sample_site", "--port", "0", "--articles", "24"],
-        cwd=REPO, stdout=subprocess.PIPE, text=True,
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert process.stdout is not None
@@ -302,8 +324,12 @@ def test_a_saved_real_page_is_crawled_and_archived(tmp_path: Path) -> None:
     for saved in sorted(REAL_PAGES.glob("*.html")):
         html = saved.read_text("utf-8")
         canonical = Selector(text=html).css('link[rel="canonical"]::attr(href)').get()
-        stub = {**dict.fromkeys(FIELDS, ""), "url": canonical,
-                "published": "2022-10-01T00:00:00Z", "updated": ""}
+        stub = {
+            **dict.fromkeys(FIELDS, ""),
+            "url": canonical,
+            "published": "2022-10-01T00:00:00Z",
+            "updated": "",
+        }
         site.add(SitePage(article=Article(**stub), html=html))
     with SampleServer(site) as server:
         result = crawl(server, tmp_path)

@@ -1,12 +1,12 @@
 """The shared crawl frontier on a real Redis: its state changes one by one, and real
 `scrapy crawl herald` processes sharing it against the sample site (one queue, each URL
-fetched once, a killed process losing nothing, one politeness budget)."""
+fetched once, one politeness budget). A killed process losing nothing is shown end to end,
+with PostgreSQL, in test_scale_out.py."""
 
 from __future__ import annotations
 
 import hashlib
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -18,6 +18,7 @@ from scrapy import Request
 from scrapy.utils.test import get_crawler
 
 from bench.synth import generate_articles
+from crawler.frontier.__main__ import main as frontier_command
 from crawler.frontier.dupefilter import ArcDupeFilter
 from crawler.frontier.store import FrontierStore, Keys
 from tests.crawl_support import (
@@ -26,12 +27,10 @@ from tests.crawl_support import (
     crawl_command,
     page_fetches,
     sample_site,
-    wait_for_articles,
 )
 from tests.frontier_support import (
     fetched_twice,
     finish,
-    in_flight_of,
     start_shared_crawl,
     stat,
 )
@@ -140,30 +139,6 @@ def test_two_processes_share_the_queue_and_fetch_every_url_once(tmp_path, redis_
     assert all(stat(log, "herald/pages/article") > 0 for log in logs)
 
 
-def test_a_killed_process_loses_nothing(tmp_path, redis_url) -> None:
-    site = sample_site(60)
-    # One article page at a time per process, 0.3 s each: the crawl outlasts the restart.
-    lease = {"HERALD_FRONTIER_LEASE": "2", "CONCURRENT_REQUESTS": "1"}
-    logs = [tmp_path / "a.log", tmp_path / "b.log", tmp_path / "a2.log"]
-    with SampleServer(site, delay=0.3) as server:
-        victim = start_shared_crawl(server, tmp_path, logs[0], redis_url, **lease)
-        other = start_shared_crawl(server, tmp_path, logs[1], redis_url, **lease)
-        wait_for_articles(tmp_path, 12, victim, limit=120)
-        victim.send_signal(signal.SIGKILL)
-        victim.wait(timeout=10)
-        held = in_flight_of(redis_url, victim.pid)
-        restarted = start_shared_crawl(server, tmp_path, logs[2], redis_url, **lease)
-        finish(other, restarted)
-        paths = server.paths()
-    assert other.returncode == restarted.returncode == 0, logs[1].read_text()[-2000:]
-    assert "shared frontier: joining a crawl" in logs[2].read_text()
-    assert archived(tmp_path) == site.expected_records()
-    # Only what the killed process had in flight is fetched again.
-    assert fetched_twice(paths, next(iter(site.flaky))) <= held
-    reclaimed = sum(stat(log, "herald/frontier/reclaimed") for log in logs[1:])
-    assert reclaimed == len(held)
-
-
 def test_all_processes_share_one_politeness_budget(tmp_path, redis_url) -> None:
     site = standard_site(generate_articles(12, seed=3), fixtures=False)  # ~40 requests
     spacing = 0.15
@@ -244,21 +219,21 @@ def test_the_frontier_can_come_from_the_environment(tmp_path, redis_url) -> None
     assert archived(tmp_path) == site.expected_records()
 
 
-def test_the_frontier_command_shows_and_clears_the_crawl(redis_url) -> None:
+def test_the_frontier_command_shows_and_clears_the_crawl(redis_url, capsys) -> None:
     store = _store(redis_url, "a")
     store.join()
     store.server.zadd(KEYS.requests, {b"r1": 0, b"r2": 0})
     store.server.sadd(KEYS.seen, "fp1", "fp2", "fp3")
     store.claim()
 
-    def run(*args: str) -> subprocess.CompletedProcess[str]:
-        command = [sys.executable, "-m", "crawler.frontier", *args]
-        return subprocess.run(command, cwd=REPO, capture_output=True, text=True, check=False)
+    def run(*args: str) -> tuple[int, str, str]:
+        code = frontier_command(list(args))
+        out, err = capsys.readouterr()
+        return code, out, err
 
-    status = run("status", redis_url)
-    assert status.stdout.strip() == "1 queued, 1 in flight, 3 seen, 1 crawl processes"
-    assert run("clear", redis_url).returncode == 0
-    assert run("status", redis_url).stdout.startswith("0 queued, 0 in flight, 0 seen")
-    refused = run("status", "redis://127.0.0.1:9/0")
-    assert refused.returncode == 2
-    assert refused.stderr.startswith("crawler.frontier: redis://127.0.0.1:9/0:")
+    assert run("status", redis_url) == (0, "1 queued, 1 in flight, 3 seen, 1 crawl processes\n", "")
+    assert run("clear", redis_url)[0] == 0
+    assert run("status", redis_url)[1].startswith("0 queued, 0 in flight, 0 seen")
+    code, _, err = run("status", "redis://127.0.0.1:9/0")
+    assert code == 2
+    assert err.startswith("crawler.frontier: redis://127.0.0.1:9/0:")

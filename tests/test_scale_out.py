@@ -21,7 +21,7 @@ import pytest
 
 from crawler.archive import ArchiveMissing, open_archive
 from tests.crawl_support import REPO, page_fetches, sample_site
-from tests.frontier_support import fetched_twice, finish, in_flight_of, start_shared_crawl
+from tests.frontier_support import fetched_twice, finish, in_flight_of, start_shared_crawl, stat
 from tests.sample_site.server import SampleServer
 from web import close_searcher, create_app
 
@@ -108,6 +108,7 @@ def test_two_crawlers_one_killed_postgresql_rebuild_publish_two_web_nodes(
     assert _archived(postgres_url) == expected
     assert set(page_fetches(site, paths)) == set(site.pages) - set(site.disallowed)
     assert fetched_twice(paths, next(iter(site.flaky))) <= held
+    assert sum(stat(log, "herald/frontier/reclaimed") for log in logs[1:]) == len(held)
 
     node1, node2 = tmp_path / "node1", tmp_path / "node2"
     _command("index.rebuild", {**archive, "HERALD_DATA_DIR": str(node1)}, "--quiet")

@@ -4,8 +4,8 @@ A shared frontier may forget a request only when the engine is completely done w
 downloaded, its callback's output all processed (child requests queued, items through the
 pipelines). Scrapy tracks exactly that set (a request leaves it after its scrape finished)
 but has no public way to read it or a signal when a request leaves it.
-Tested with Scrapy 2.13-2.19 (pyproject pins the range); tests/test_frontier.py fails if
-a release moves it.
+Tested with Scrapy 2.19 (pyproject pins the range); the frontier tests (a killed process
+loses nothing) fail if a release moves it.
 """
 
 from __future__ import annotations

@@ -77,6 +77,8 @@ class SharedScheduler(Scheduler):
         if self.store.join():
             logger.info("shared frontier: starting a new crawl")
         else:
+            # Another process started this crawl (and read its sitemaps): this one need not.
+            self.stats.set_value("herald/frontier/joined", 1)
             status = self.store.status()
             logger.info(
                 "shared frontier: joining a crawl (%d queued, %d in flight, %d processes)",
