@@ -2,9 +2,10 @@
 
     search.py, model.py   the face the web sees: Searcher answers SearchRequests with
                           plain SearchResults (no Whoosh type crosses this line)
-    rebuild.py, update.py, stats.py
-                          the commands (python -m index.rebuild / .update / .stats)
-    maintain/             full parallel rebuild, incremental update, statistics (writes)
+    rebuild.py, update.py, stats.py, publish.py
+                          the commands (python -m index.rebuild / .update / .stats / .publish)
+    maintain/             full parallel rebuild, incremental update, statistics, publishing
+                          a build to a replica's data directory (writes)
     engine/               the query engine: parse, match, rank, count, facet, quote (reads)
     layout.py             the index directory: the `current` link, meta.json, the lock, FORMAT
     ondisk/               the on-disk format: schema, analysis, codec, bulk segment writer,
