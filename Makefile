@@ -10,7 +10,7 @@ DEMO_ARTICLES ?= 400
 PORT ?= 5000
 WORKERS ?= 2
 
-.PHONY: venv demo test lint bench serve rebuild clean
+.PHONY: venv demo serve-demo test lint bench serve rebuild clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,12 +33,19 @@ demo: $(STAMP)
 	$(VENV)/bin/scrapy crawl herald -s HERALD_BASE_URL=http://127.0.0.1:$(DEMO_SITE_PORT) \
 		-s AUTOTHROTTLE_ENABLED=0 -s DOWNLOAD_DELAY=0 -s CONCURRENT_REQUESTS_PER_DOMAIN=16 -s LOG_LEVEL=INFO \
 		> $(DEMO_DATA)/crawl.log 2>&1 || { tail -30 $(DEMO_DATA)/crawl.log; exit 1; }; \
-	grep -E "herald/|item_scraped_count|finish_reason" $(DEMO_DATA)/crawl.log | tail -12 || true; \
+	sed -n '/\[herald\] INFO: crawl /,$$p' $(DEMO_DATA)/crawl.log | sed 's/^.*\] [A-Z]*: //'; \
 	echo "==> building the index: python -m index.rebuild"; \
 	$(PY) -m index.rebuild; \
 	kill $$site 2>/dev/null || true; \
 	echo; echo "==> herald-search is running at http://127.0.0.1:$(PORT)  (Ctrl-C stops it)"; echo; \
-	$(VENV)/bin/flask --app web run --host 127.0.0.1 --port $(PORT)
+	$(VENV)/bin/flask --app web run --host 127.0.0.1 --port $(PORT) || true; \
+	echo; echo "==> stopped. The demo's data stays in $(DEMO_DATA)/; serve it again with:  make serve-demo"
+
+# Serve what `make demo` built (data/demo), without crawling again.
+serve-demo: $(STAMP)
+	@test -f $(DEMO_DATA)/archive.sqlite3 || { echo "no demo in $(DEMO_DATA)/: run make demo first"; exit 1; }
+	@echo "==> herald-search on the demo's data ($(DEMO_DATA)/) at http://127.0.0.1:$(PORT)  (Ctrl-C stops it)"
+	@HERALD_DATA_DIR=$(DEMO_DATA) $(VENV)/bin/flask --app web run --host 127.0.0.1 --port $(PORT)
 
 test: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -19,11 +19,11 @@ from typing import Any
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
-from scrapy.signalmanager import SignalManager
 from scrapy.statscollectors import StatsCollector
 
-from crawler.archive import ArchiveLocation, ArchiveStore, Outcome, open_archive
+from crawler.archive import ArchiveError, ArchiveLocation, ArchiveStore, Outcome, open_archive
 from crawler.config import from_settings, redacted
+from crawler.guard import stop_on_archive_failure
 from crawler.record import Article, InvalidRecord, validate
 from crawler.signals import archive_committed
 
@@ -65,27 +65,26 @@ class ValidatePipeline:
 class ArchivePipeline:
     """Upsert validated articles into the archive at HERALD_DATA_DIR, in batches."""
 
-    def __init__(self, where: ArchiveLocation, batch_size: int, stats: StatsCollector) -> None:
+    def __init__(self, where: ArchiveLocation, batch_size: int, crawler: Crawler) -> None:
         self.where = where
+        self.name = redacted(where) if isinstance(where, str) else str(where)  # for messages
         self.batch_size = max(1, batch_size)
-        self.stats = stats
+        self.crawler = crawler
+        self.stats = _stats(crawler)
         self.pending: list[Article] = []
         self.archive: ArchiveStore | None = None
-        self.signals: SignalManager | None = None  # told of each commit (archive_committed)
+        self.failed = False  # a batch could not be written: nothing more counts as stored
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ArchivePipeline:
         settings = crawler.settings
         config = from_settings(settings)
         batch_size = settings.getint("HERALD_ARCHIVE_BATCH", 50)
-        pipeline = cls(config.archive, batch_size, _stats(crawler))
-        pipeline.signals = crawler.signals
-        return pipeline
+        return cls(config.archive, batch_size, crawler)
 
     def open_spider(self) -> None:
         self.archive = open_archive(self.where)
-        name = redacted(self.where) if isinstance(self.where, str) else self.where
-        logger.info("archiving into %s (%d articles so far)", name, self.archive.count())
+        logger.info("archiving into %s (%d articles so far)", self.name, self.archive.count())
 
     def process_item(self, item: Article) -> Article:
         self.pending.append(item)
@@ -98,21 +97,31 @@ class ArchivePipeline:
             return
         self._commit()
         self._tell_committed()  # also when the last batch was empty
-        logger.info("archive now holds %d articles", self.archive.count())
+        try:
+            logger.info("archive now holds %d articles", self.archive.count())
+        except ArchiveError as exc:  # already reported as the crawl's failure
+            logger.debug("archive unreadable at close: %s", exc)
         self.archive.close()
         self.archive = None
 
     def _commit(self) -> None:
         if not self.pending or self.archive is None:
             return
-        counts = self.archive.upsert_many(self.pending)
-        for item, outcome in zip(self.pending, counts.outcomes, strict=True):
+        # The batch leaves `pending` before the write: a failed write stops the crawl, told in
+        # one line (its items count as unarchived), and is not retried by every later item.
+        batch, self.pending = self.pending, []
+        try:
+            counts = self.archive.upsert_many(batch)
+        except ArchiveError as exc:
+            self.failed = True
+            stop_on_archive_failure(self.crawler, str(exc), self.name)
+            return
+        for item, outcome in zip(batch, counts.outcomes, strict=True):
             self.stats.inc_value(f"herald/archive/{outcome}")
             if outcome is Outcome.REVISED:
                 logger.info("revised (same updated, new content; previous kept): %s", item["url"])
             elif outcome is Outcome.OLDER:
                 logger.info("older than the archived copy, kept archived: %s", item["url"])
-        self.pending.clear()
         get = self.stats.get_value
         # Progress as the crawl runs: one line per committed batch.
         logger.info(
@@ -129,6 +138,7 @@ class ArchivePipeline:
         self._tell_committed()
 
     def _tell_committed(self) -> None:
-        """Every item given so far is stored (a shared frontier may now forget its request)."""
-        if self.signals is not None:
-            self.signals.send_catch_log(archive_committed)
+        """Every item given so far is stored (a shared frontier may now forget its request;
+        after a failed batch, nothing is said: the frontier puts its requests back)."""
+        if not self.failed:
+            self.crawler.signals.send_catch_log(archive_committed)

@@ -14,6 +14,8 @@ _config = load_config()
 BOT_NAME = "herald"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
+# Our `crawl` command: Scrapy's, plus the summary and exit codes (crawler/commands/crawl.py).
+COMMANDS_MODULE = "crawler.commands"
 
 # Where to crawl and where the archive lives (crawler.config is the source of the defaults).
 HERALD_BASE_URL = _config.base_url
@@ -65,3 +67,17 @@ FEED_EXPORT_ENCODING = "utf-8"
 
 LOG_LEVEL = "INFO"
 LOGSTATS_INTERVAL = 30.0
+LOG_FORMATTER = "crawler.logformat.HeraldLogFormatter"
+
+EXTENSIONS = {
+    # Stops the crawl at the first storage error: what it fetched after would be lost too.
+    "crawler.guard.ArchiveGuard": 100,
+    # Trusts a JOBDIR only after a clean pause; after its spider_closed runs Scrapy's
+    # SpiderState (order 0) has already saved, so this order must stay above 0.
+    "crawler.jobdir.JobDirGuard": 1000,
+}
+
+# Nothing listens that nobody asked for: Scrapy's Telnet console (127.0.0.1:6023) and
+# Scrapy 2.19's remote-control HTTP server (runs any Python code sent to it) stay off.
+TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False

@@ -9,8 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+# Re-exported for callers that import it from here; index.limits owns every limit.
+from index.limits import MAX_PAGE_SIZE as MAX_PAGE_SIZE
+
 SORTS = ("relevance", "newest", "oldest")
-MAX_PAGE_SIZE = 100
 
 
 class SearchError(Exception):
@@ -19,6 +21,14 @@ class SearchError(Exception):
 
 class InvalidRequest(SearchError, ValueError):
     """A request that cannot be answered as asked (e.g. `from` after `to`); the web answers 400."""
+
+
+class InvalidQuery(InvalidRequest):
+    """Query text that cannot be read without guessing; the message says how to fix it."""
+
+
+class QueryTooCostly(InvalidRequest):
+    """A query over the work budget of index.limits; the message names the limit."""
 
 
 class IndexUnavailable(SearchError):
@@ -58,6 +68,8 @@ class Hit:
     premium: bool
     snippet: str  # safe HTML: text is escaped, only <mark> is markup
     standfirst: str = ""
+    # "matches in the full article" when the words are only in premium text not shown
+    note: str | None = None
 
 
 @dataclass
@@ -84,4 +96,5 @@ class SearchResult:
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
     timeline: list[TimelineBar] = field(default_factory=list)
     suggestion: str | None = None  # "did you mean" query text
-    interpreted: str = ""  # how the query was understood, for people and debugging
+    interpreted: str = ""  # what was searched, in plain words
+    parsed: str = ""  # the same as a machine form: the analysed query tree

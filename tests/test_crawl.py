@@ -118,12 +118,39 @@ def test_retried_missing_and_malformed_pages_are_counted(
     flaky_id = served.site.pages[next(iter(served.site.flaky))].article["id"]
     assert flaky_id in archived(data_dir)
     assert result.stat("retry/reason_count/503 Service Unavailable") == 1
-    assert result.stat("httperror/response_ignored_status_count/404") == 1
+    assert result.stat("herald/errors/http/404") == 1  # gone: counted, not a failure
     assert any(MISSING_ID in p for p in result.paths)
     invalid = [p for p in served.site.pages.values() if p.expected is None]
     assert result.stat("herald/dropped") + result.stat("herald/not_article") == len(invalid)
     assert result.stat("herald/dropped/missing_body") >= 1  # the page rendered without text
     assert "dropped http" in result.log
+
+
+def test_the_crawl_ends_with_a_short_summary(
+    served: SampleServer, full: tuple[Crawl, Path]
+) -> None:
+    result = full[0]
+    # The summary is the last thing the crawl prints, after Scrapy's stats dump.
+    tail = result.log[result.log.rindex("Spider closed") :]
+    summary = tail[tail.index("crawl finished in") :].splitlines()
+    assert re.match(
+        r"crawl finished in \d+\.\d s: (\d+) pages fetched, [\d.]+ pages/s$",
+        summary[0].split("] INFO: ")[-1],
+    )
+    assert int(re.search(r"(\d+) pages fetched", summary[0]).group(1)) == result.stat(
+        "response_received_count"
+    )
+    lines = {line.split()[0]: line.strip() for line in summary[1:]}
+    new = len(served.site.expected_records())
+    assert lines["articles"].startswith(f"articles     {new} new, 0 updated, 0 unchanged")
+    dropped = result.stat("herald/dropped")
+    assert dropped >= 1
+    assert lines["dropped"] == (
+        f"dropped      {dropped} (missing_body {result.stat('herald/dropped/missing_body')})"
+    )
+    assert lines["not"] == f"not articles {result.stat('herald/not_article')} pages"
+    assert lines["errors"].startswith("errors       HTTP 404 ×1; no download errors; 1 retry")
+    assert len(summary) == 5
 
 
 def test_second_crawl_refetches_only_the_changed_article(
@@ -243,8 +270,9 @@ def test_bad_dates_are_a_clear_error(tmp_path: Path, args: list[str], message: s
         timeout=60,
         check=False,
     )
-    assert done.returncode != 0
-    assert message in done.stderr
+    assert done.returncode == 2  # a usage error, as Scrapy's own option errors
+    assert message in done.stderr.strip().splitlines()[-1]
+    assert "Traceback" not in done.stderr
     assert not (tmp_path / "archive.sqlite3").exists()
 
 

@@ -81,6 +81,15 @@ def text(content: str) -> dict:
             f"<p>The minister posted a video:</p><div>{IFRAME}</div>",
             ["The minister posted a video:"],
         ),
+        # Someone's quoted words beside an embed are story text, not a "Label: …" caption.
+        (
+            f"<p>{STORY}</p><div>{IFRAME}</div><p>Seumaselo said: “It’s a good result.”</p>",
+            [STORY, "Seumaselo said: “It’s a good result.”"],
+        ),
+        (
+            f"<div>{IFRAME}</div><p>The coach: “We were never in it.”</p><p>{MORE}</p>",
+            ["The coach: “We were never in it.”", MORE],
+        ),
         # An OPINION lead, crossheads and list items stay next to an embed; a heading led by
         # a label there is the embed's title.
         (f"<p><strong>OPINION:</strong> {STORY}</p><div>{IFRAME}</div>", [f"OPINION: {STORY}"]),
@@ -112,6 +121,8 @@ def text(content: str) -> dict:
         "italic-caption-of-post",
         "story-beside-embed",
         "intro-line-beside-embed",
+        "speech-beside-embed",
+        "quote-after-name-beside-embed",
         "opinion-lead-beside-embed",
         "crosshead-beside-embed",
         "label-heading-is-title",

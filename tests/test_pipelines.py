@@ -26,8 +26,9 @@ def test_crawled_items_follow_newer_wins(tmp_path: Path, caplog: pytest.LogCaptu
     older = {**archived, "updated": "2024-02-01T12:00:00Z", "body": "An old copy."}
     revised = {**archived, "body": "Fixed without a new timestamp."}
     newer = {**archived, "updated": "2024-02-03T00:00:00Z", "body": "The newest."}
-    stats = MemoryStatsCollector(get_crawler())
-    pipeline = ArchivePipeline(path, batch_size=10, stats=stats)
+    crawler = get_crawler()
+    crawler.stats = stats = MemoryStatsCollector(crawler)
+    pipeline = ArchivePipeline(path, batch_size=10, crawler=crawler)
     pipeline.open_spider()
     with caplog.at_level(logging.INFO, logger="crawler.pipelines"):
         for item in (older, revised, newer):

@@ -119,11 +119,28 @@ def test_bad_parameters_are_a_400_with_a_message(client, openapi, args, message)
 
 
 @pytest.mark.parametrize(
-    "q", ['"unbalanced', "((", "OR", "-", "title:", "a*", "*", "AND OR NOT", "🦝" * 50]
+    ("q", "status"),
+    [
+        ('"unbalanced', 200),
+        ("((", 400),
+        ("OR", 400),
+        ("-", 400),
+        ("title:", 400),
+        ("a*", 200),
+        ("*", 400),
+        ("AND OR NOT", 400),
+        ("🦝" * 50, 400),
+    ],
 )
-def test_hostile_queries_never_fail(client, q):
-    assert client.get("/api/search", query_string={"q": q}).status_code == 200
-    assert client.get("/", query_string={"q": q}).status_code == 200
+def test_hostile_queries_get_an_answer_or_a_reason(client, openapi, q, status):
+    api = client.get("/api/search", query_string={"q": q})
+    assert api.status_code == status
+    if status == 400:
+        validate(openapi, "Error", api.get_json())
+        assert len(api.get_json()["error"]) > 20
+    page = client.get("/", query_string={"q": q})
+    assert page.status_code == status
+    assert page.mimetype == "text/html"
 
 
 def test_errors_are_json_under_api_and_html_elsewhere(client, openapi):

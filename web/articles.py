@@ -1,9 +1,9 @@
-"""What of an archived article may be shown: the premium rule shared by the page and the API,
-and the article's provenance (when fetched, first archived, and its versions).
+"""An archived article for the article page and the API, cut by the premium rule, and its
+provenance (when fetched, first archived, and its versions).
 
-Premium (paywalled) text is searchable but not republished: unless the deployment is
-licensed (SHOW_PREMIUM_TEXT), only the standfirst and the opening paragraphs are shown,
-and that holds for diffs between versions too.
+The rule itself (unless the deployment is licensed, SHOW_PREMIUM_TEXT, a premium article
+shows only its standfirst and opening paragraphs) is crawler.preview's, shared with the
+index's snippets; it holds for diffs between versions too.
 """
 
 from __future__ import annotations
@@ -16,11 +16,11 @@ from flask import abort
 from markupsafe import Markup
 
 from crawler.archive import History, Version
+from crawler.preview import PREVIEW_PARAGRAPHS, paragraphs, visible_paragraphs
 from crawler.record import ARC_ID_RE, FIELDS, Article
 from web.diffs import BodyDiff, body_diff, word_diff
 from web.resources import get_archive
 
-PREVIEW_PARAGRAPHS = 3
 # Fields whose change a diff names but does not show word by word.
 _OTHER_FIELDS = (
     "url",
@@ -48,19 +48,6 @@ def history_or_404(article_id: str) -> History:
     if history is None:
         abort(404)
     return history
-
-
-def paragraphs(body: str) -> list[str]:
-    """The body's paragraphs (separated by one blank line in the record)."""
-    return [p.strip() for p in body.split("\n\n") if p.strip()]
-
-
-def visible_paragraphs(article: Article, show_premium_text: bool) -> tuple[list[str], bool]:
-    """The paragraphs that may be shown, and whether the body was cut short."""
-    paras = paragraphs(article["body"])
-    if article["premium"] and not show_premium_text and len(paras) > PREVIEW_PARAGRAPHS:
-        return paras[:PREVIEW_PARAGRAPHS], True
-    return paras, False
 
 
 def article_json(

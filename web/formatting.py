@@ -11,6 +11,7 @@ from datetime import datetime
 from flask import Flask, g, url_for
 
 from crawler.record import NZ_TZ, parse_utc
+from index import limits
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _LONG_MONTHS = (
@@ -107,6 +108,7 @@ def register(app: Flask) -> None:
         period_label=period_label,
     )
     app.jinja_env.globals.update(
+        limits=limits,  # the query limits the forms and /help quote
         search_url=search_url,
         plural=plural,
         drill_param=drill_param,

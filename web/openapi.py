@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from crawler.record import FIELDS
-from index.model import MAX_PAGE_SIZE, SORTS
-from web.params import MAX_PAGE, MAX_QUERY_CHARS
+from index import limits
+from index.limits import DEFAULT_PAGE_SIZE, MAX_PAGE, MAX_PAGE_SIZE, MAX_QUERY_CHARS
+from index.model import SORTS
 
 _STR = {"type": "string"}
 _NULLABLE_STR = {"type": ["string", "null"]}
@@ -26,11 +27,21 @@ def _param(name: str, description: str, schema: dict[str, Any]) -> dict[str, Any
 
 
 _DATE = {"type": "string", "format": "date"}
+LIMITS_TEXT = (
+    f"Limits (a query over one is answered 400 with a message naming it, never cut short): "
+    f"{limits.MAX_QUERY_CHARS:,} characters; {limits.MAX_QUERY_TERMS} words (phrase words "
+    f"and wildcards included); brackets nested {limits.MAX_NESTING} deep; the wildcards of "
+    f"one query may match {limits.MAX_WILDCARD_TERMS:,} different indexed words and test "
+    f"{limits.MAX_WILDCARD_CANDIDATES:,} dictionary words to find them; a query may read "
+    f"{limits.MAX_POSTINGS:,} index entries (articles × words)."
+)
 SEARCH_PARAMETERS = [
     _param(
         "q",
-        'Query: words are ANDed; "phrases", OR, -exclude, field:term '
-        "(title, author, section, tag, source), wildcards. Empty browses newest first.",
+        'Query: words are ANDed; "phrases", OR (binds tighter than AND), NOT or -exclude '
+        "(only exclusions: everything except them), (groups), field:term (title, author, "
+        "section, tag, source), wildcards * and ? (they need letters before the * or two "
+        "letters side by side). Empty browses newest first. " + LIMITS_TEXT,
         {"type": "string", "maxLength": MAX_QUERY_CHARS},
     ),
     _param("section", "Section name, e.g. Sport", _STR),
@@ -48,11 +59,15 @@ SEARCH_PARAMETERS = [
     _param("month", "New Zealand month, YYYY-MM", {"type": "string", "pattern": r"^\d{4}-\d{2}$"}),
     _param("day", "New Zealand day, YYYY-MM-DD", _DATE),
     _param("sort", "Order of hits", {"type": "string", "enum": list(SORTS)}),
-    _param("page", "Page number", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}),
+    _param(
+        "page",
+        "Page number; every page up to the last result is served",
+        {"type": "integer", "minimum": 1, "maximum": MAX_PAGE},
+    ),
     _param(
         "page_size",
         "Hits per page",
-        {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE, "default": 20},
+        {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE, "default": DEFAULT_PAGE_SIZE},
     ),
 ]
 
@@ -100,8 +115,17 @@ SCHEMAS: dict[str, Any] = {
             "source": _STR,
             "published": {"type": "string", "format": "date-time"},
             "premium": {"type": "boolean"},
-            "snippet": {"type": "string", "description": "Safe HTML: only <mark> is markup"},
+            "snippet": {
+                "type": "string",
+                "description": "Safe HTML: only <mark> is markup. For premium articles, cut "
+                "only from the text the article page shows",
+            },
             "standfirst": _STR,
+            "note": {
+                "type": ["string", "null"],
+                "description": '"matches in the full article" when the words are only in '
+                "premium text that is not shown (the snippet then quotes the opening)",
+            },
         },
     },
     "SearchResult": {
@@ -140,8 +164,18 @@ SCHEMAS: dict[str, Any] = {
                 "additionalProperties": _FACET_LIST,
             },
             "timeline": {"type": "array", "items": {"$ref": "#/components/schemas/TimelineBar"}},
-            "suggestion": _NULLABLE_STR,
-            "interpreted": _STR,
+            "suggestion": {
+                "type": ["string", "null"],
+                "description": "Did you mean: the query with misspelt words corrected",
+            },
+            "interpreted": {
+                "type": "string",
+                "description": "What was searched, in plain words (filters included)",
+            },
+            "parsed": {
+                "type": "string",
+                "description": "The same as a machine form: the analysed query tree",
+            },
         },
     },
     "Article": {
@@ -216,7 +250,9 @@ PATHS = {
             "parameters": SEARCH_PARAMETERS,
             "responses": {
                 "200": _json("SearchResult", "Hits, facets, timeline and suggestion"),
-                "400": _json("Error", "A parameter could not be used"),
+                "400": _json(
+                    "Error", "A parameter could not be used, or the query is over a limit"
+                ),
                 "503": _json("Error", "The index is not available"),
             },
         }
@@ -242,7 +278,8 @@ def openapi_document() -> dict[str, Any]:
         "info": {
             "title": "herald-search API",
             "version": "1.0.0",
-            "description": "Search the NZ Herald news archive.",
+            "description": "Search the NZ Herald news archive. " + LIMITS_TEXT,
+            "x-limits": limits.describe(),
         },
         "paths": PATHS,
         "components": {"schemas": SCHEMAS},

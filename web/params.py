@@ -11,13 +11,11 @@ import re
 from collections.abc import Mapping
 from datetime import date
 
-from index.model import MAX_PAGE_SIZE, SORTS, SearchRequest
+from index.limits import DEFAULT_PAGE_SIZE, MAX_PAGE, MAX_PAGE_SIZE, MAX_QUERY_CHARS
+from index.model import SORTS, SearchRequest
 
-MAX_QUERY_CHARS = 1000
-# Deep pages are cheap (the index partitions, it does not sort everything), so pages run to
-# the last result; this bound only rejects numbers no archive could reach.
-MAX_PAGE = 10_000_000
-DEFAULT_PAGE_SIZE = 20
+# The years a date parameter may name (the archive holds nothing before 1800).
+FIRST_YEAR, LAST_YEAR = 1800, 2999
 FILTER_PARAMS = ("section", "subsection", "source", "author")
 # In URL order; what a shareable link carries.
 PARAM_ORDER = (
@@ -79,17 +77,22 @@ def _day(args: Mapping[str, str], name: str) -> date | None:
     try:
         if not _DAY_RE.match(raw):
             raise ValueError(raw)
-        return date.fromisoformat(raw)
+        value = date.fromisoformat(raw)
     except ValueError:
         raise BadParameter(f"{name} must be a date like 2022-10-11, not {raw[:40]!r}") from None
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise BadParameter(f"{name} must be a date in {FIRST_YEAR}–{LAST_YEAR}, not {raw!r}")
+    return value
 
 
 def _year(args: Mapping[str, str]) -> int | None:
     raw = _text(args, "year")
     if raw is None:
         return None
-    if not _YEAR_RE.match(raw) or not 1800 <= int(raw) <= 2999:
+    if not _YEAR_RE.match(raw):
         raise BadParameter(f"year must be a year like 2022, not {raw[:40]!r}")
+    if not FIRST_YEAR <= int(raw) <= LAST_YEAR:
+        raise BadParameter(f"year must be a year in {FIRST_YEAR}–{LAST_YEAR}, not {raw!r}")
     return int(raw)
 
 
@@ -100,6 +103,8 @@ def _month(args: Mapping[str, str]) -> str | None:
     match = _MONTH_RE.match(raw)
     if not match or not 1 <= int(match.group(2)) <= 12:
         raise BadParameter(f"month must be a month like 2022-10, not {raw[:40]!r}")
+    if not FIRST_YEAR <= int(match.group(1)) <= LAST_YEAR:
+        raise BadParameter(f"month must be a month in {FIRST_YEAR}–{LAST_YEAR}, not {raw!r}")
     return raw
 
 
@@ -135,6 +140,8 @@ def parse_search_args(args: Mapping[str, str]) -> SearchRequest:
         raise BadParameter(f"month {month} is not in year {year}")
     if day and month and not day.isoformat().startswith(month):
         raise BadParameter(f"day {day} is not in month {month}")
+    if day and year and day.year != year:
+        raise BadParameter(f"day {day} is not in year {year}")
     return SearchRequest(
         q=q,
         **{name: _text(args, name) for name in FILTER_PARAMS},

@@ -30,7 +30,12 @@ def get_searcher(app: Flask | None = None) -> Searcher:
         with _searcher_lock:
             searcher = app.extensions.get(_SEARCHER_KEY)
             if searcher is None:
-                searcher = Searcher(Path(app.config["INDEX_DIR"]), app.config["ARCHIVE_PATH"])
+                searcher = Searcher(
+                    Path(app.config["INDEX_DIR"]),
+                    app.config["ARCHIVE_PATH"],  # a SQLite file, or a postgresql:// URL
+                    # snippets follow the same premium rule as the article page
+                    show_premium_text=bool(app.config.get("SHOW_PREMIUM_TEXT")),
+                )
                 app.extensions[_SEARCHER_KEY] = searcher
     return searcher
 

@@ -36,6 +36,11 @@ _CAPTION_LINES = 2
 # "Watch: …", "WATCH | …", "Video highlights: …" (a one- or two-word label, then the caption;
 # not "Q: …" or "A: …" of an interview).
 _LABEL_LEAD = re.compile(r"^([A-Z][\w’'&-]+(?: [\w’'&-]+)?) ?[:|] *\S")
+# Quoted speech is story text, not a label: "Seumaselo said: “It's a goal…”".
+_SPEECH_VERBS = frozenset(
+    {"said", "says", "told", "tells", "asked", "asks", "added", "adds", "wrote", "writes"}
+)
+_OPENING_QUOTES = ('"', "“", "‘", "'")
 # A line that tells the reader to play the embed beside it: "Watch the moment …", "Listen: …".
 _PLAY_LEAD = re.compile(r"^(?:watch|listen)\b(?!-)", re.IGNORECASE)
 # Leads that label the story itself (DESIGN: an "OPINION:" lead is a paragraph).
@@ -83,7 +88,7 @@ def is_caption_shaped(block: Block) -> bool:
     if block.kind not in ("text", "heading") or len(text.split()) > _CAPTION_MAX_WORDS:
         return False
     lead = _LABEL_LEAD.match(text)
-    if lead and lead.group(1).split()[0].lower() not in _STORY_LABELS:
+    if lead and _is_caption_label(lead.group(1), text[lead.end() - 1 :]):
         return True
     if block.kind == "heading":
         return False
@@ -92,6 +97,14 @@ def is_caption_shaped(block: Block) -> bool:
     if _CREDIT_TAIL.search(text):
         return True
     return block.emphasized and text.endswith(_SENTENCE_END)
+
+
+def _is_caption_label(label: str, rest: str) -> bool:
+    """Whether a "Label: …" lead labels an embed (not the story, and not someone's words)."""
+    words = label.lower().split()
+    if words[0] in _STORY_LABELS or words[-1] in _SPEECH_VERBS:
+        return False
+    return not rest.startswith(_OPENING_QUOTES)
 
 
 def _captions(blocks: list[Block]) -> set[int]:

@@ -42,6 +42,7 @@ from index.ondisk.bulk import BulkSegmentWriter, open_for_writing
 from index.ondisk.pairs import common_words
 from index.ondisk.schema import make_schema, to_document
 from index.ondisk.segments import commit_segments, doc_count
+from index.ondisk.vocab import write_vocabularies
 
 logger = logging.getLogger(__name__)
 
@@ -223,6 +224,7 @@ def _index_articles(
     segments = [segment for part in parts for segment in part]
     commit_segments(ix, segments)
     ix.close()
+    write_vocabularies(build_dir)  # the word lists wildcards and did-you-mean read
     return doc_count(segments)
 
 

@@ -22,6 +22,7 @@ from index.maintain.build import SEGMENT_POSTINGS, BuildFailed
 from index.ondisk.bulk import BulkSegmentWriter, open_for_writing
 from index.ondisk.schema import to_document
 from index.ondisk.segments import merge_small_updates
+from index.ondisk.vocab import write_vocabularies
 
 logger = logging.getLogger(__name__)
 
@@ -81,6 +82,7 @@ def update(archive_path: ArchiveLocation, index_dir: Path) -> UpdateReport:
                 finally:
                     ix.storage.remove_temp()
                 ix.close()
+        write_vocabularies(build_dir)  # new segments' word lists (and any still missing)
         if after != before:
             meta.update(
                 watermark=after,
