@@ -8,8 +8,9 @@ and the time to publish an index to a replica.
 `crawl` serves the sample site in this process (each article page answered after
 `--latency` seconds, like a remote site) and times, from the first request the site sees
 to the last: one process on Scrapy's own scheduler, then 1 and 2 processes sharing a
-frontier on a Redis server this command starts (tests/services.py). The crawl settings are
-the project's politeness per process (CONCURRENT_REQUESTS_PER_DOMAIN), with no delay.
+frontier on a Redis server this command starts (tests/services.py), first with no delay
+(each process's own CONCURRENT_REQUESTS_PER_DOMAIN is the limit), then with a shared
+politeness budget (HERALD_SITE_DELAY=--site-delay), which 2 processes must not exceed.
 
 `archive` imports the same synthetic articles (JSON Lines) into a SQLite file and into a
 PostgreSQL server this command starts, rebuilds the index from each (`python -m
@@ -37,6 +38,7 @@ from pathlib import Path
 import redis
 
 from bench.synth import generate_articles
+from crawler.archive import open_archive
 from index.layout import current_build
 from index.maintain.publish import publish
 from tests.crawl_support import crawl_command
@@ -54,10 +56,12 @@ CRAWL = {
 }
 
 
-def _crawl(server: SampleServer, processes: int, frontier: str | None) -> tuple[float, int]:
-    """Seconds from the site's first request to its last, and articles archived."""
+def _crawl(
+    server: SampleServer, processes: int, frontier: str | None, extra: dict[str, str]
+) -> tuple[float, int, int]:
+    """Seconds from the site's first request to its last, requests, articles archived."""
     data = Path(tempfile.mkdtemp(prefix="herald-bench-crawl-"))
-    settings = {**CRAWL, **({"HERALD_FRONTIER": frontier} if frontier else {})}
+    settings = {**CRAWL, **extra, **({"HERALD_FRONTIER": frontier} if frontier else {})}
     before = len(server.arrivals())
     running = [
         subprocess.Popen(
@@ -72,30 +76,30 @@ def _crawl(server: SampleServer, processes: int, frontier: str | None) -> tuple[
     if any(codes):
         raise SystemExit(f"a crawl failed: exit codes {codes}")
     times = [t for t, _ in server.arrivals()[before:]]
-    from crawler.archive import Archive
-
-    with Archive(data / "archive.sqlite3", readonly=True) as archive:
+    with open_archive(data / "archive.sqlite3", readonly=True) as archive:
         count = archive.count()
     shutil.rmtree(data, ignore_errors=True)
-    return times[-1] - times[0], count
+    return times[-1] - times[0], len(times), count
 
 
-def crawl(articles: int, latency: float) -> None:
+def crawl(articles: int, latency: float, site_delay: float) -> None:
     site = standard_site(generate_articles(articles, seed=1))
     print(f"sample site: {len(site.pages)} article pages, {latency * 1000:.0f} ms per page")
+    budget = {"HERALD_SITE_DELAY": str(site_delay)}
+    runs = [
+        ("1 process, Scrapy's scheduler", 1, False, {}),
+        ("1 process, shared frontier", 1, True, {}),
+        ("2 processes, shared frontier", 2, True, {}),
+        (f"1 process, budget {site_delay:g} s/request", 1, True, budget),
+        (f"2 processes, budget {site_delay:g} s/request", 2, True, budget),
+    ]
     with redis_server() as url, SampleServer(site, delay=latency) as server:
-        runs = [
-            ("1 process, Scrapy's scheduler", 1, None),
-            ("1 process, shared frontier", 1, url),
-            ("2 processes, shared frontier", 2, url),
-        ]
-        for label, processes, frontier in runs:
-            if frontier:
-                redis.Redis.from_url(frontier).flushall()
-            seconds, count = _crawl(server, processes, frontier)
+        for label, processes, shared, extra in runs:
+            redis.Redis.from_url(url).flushall()
+            seconds, requests, count = _crawl(server, processes, url if shared else None, extra)
             print(
-                f"{label:32} {count:5d} articles in {seconds:6.1f} s = "
-                f"{count / seconds:6.1f} articles/s"
+                f"{label:36} {count:5d} articles, {requests:5d} requests in {seconds:6.1f} s = "
+                f"{count / seconds:6.1f} articles/s, {requests / seconds:6.1f} requests/s"
             )
 
 
@@ -186,6 +190,7 @@ def main(argv: list[str] | None = None) -> int:
     c = commands.add_parser("crawl")
     c.add_argument("--articles", type=int, default=300)
     c.add_argument("--latency", type=float, default=0.1)
+    c.add_argument("--site-delay", type=float, default=0.05, help="HERALD_SITE_DELAY to show")
     a = commands.add_parser("archive")
     a.add_argument("--articles", type=int, default=20000)
     a.add_argument("--no-rebuild", action="store_true", help="only import and read back")
@@ -194,7 +199,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--cache-dir", type=Path, default=Path("/tmp/herald-bench-index"))
     args = parser.parse_args(argv)
     if args.command == "crawl":
-        crawl(args.articles, args.latency)
+        crawl(args.articles, args.latency, args.site_delay)
     elif args.command == "archive":
         archive_rates(args.articles, rebuild=not args.no_rebuild)
     else:

@@ -65,6 +65,9 @@ READ_ONLY = "-c default_transaction_read_only=on"
 WAIT_FOR_WRITERS = "60s"  # longest max_seq() waits for in-flight writes
 _SELECT = f"SELECT {CONTENT}, fetched FROM articles"
 _HINTS = (
+    (("password authentication",), "check the user and password in HERALD_ARCHIVE_URL"),
+    (("does not exist",), "check the database name, or create it (createdb)"),
+    (("connection failed", "could not connect"), "is the server running, at that host and port?"),
     (("read-only",), "the archive was opened read-only"),
     (("could not extend", "no space"), "the database server's disk may be full"),
     (("permission denied",), "the database user may not do this"),
