@@ -1,10 +1,10 @@
 """Stop a crawl that cannot archive what it fetches.
 
-`archive_write_problem` is checked before the crawl starts (a read-only archive or data
-directory: nothing is fetched). `ArchiveGuard` (an extension) watches the item pipelines
-during the crawl: the first storage error (disk full, file size limit, read-only, locked)
-closes the spider with reason "archive_failed", because every page fetched after it would
-be lost too. Both leave the reason where `crawler.outcome` finds it.
+`archive_problem` is checked before the crawl starts (a read-only archive or data
+directory, an unreachable PostgreSQL: nothing is fetched). `ArchiveGuard` (an extension)
+watches the item pipelines during the crawl: the first storage error (disk full, file size
+limit, read-only, locked) closes the spider with reason "archive_failed", because every
+page fetched after it would be lost too. Both leave the reason where `crawler.outcome` finds it.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from scrapy.crawler import Crawler
 from scrapy.utils.defer import deferred_from_coro
 from twisted.python.failure import Failure
 
-from crawler.archive import ArchiveError
-from crawler.config import Config
+from crawler.archive import ArchiveError, open_archive
+from crawler.config import Config, from_settings
 from crawler.outcome import ARCHIVE_ERROR, ITEM_ERRORS
 
 logger = logging.getLogger(__name__)
@@ -34,6 +34,18 @@ def _nearest_existing(path: Path) -> Path:
     while not path.exists() and path != path.parent:
         path = path.parent
     return path
+
+
+def archive_problem(config: Config) -> str | None:
+    """Why the configured archive cannot be written, or None when it can: for PostgreSQL,
+    whether it can be opened for writing (which creates its tables in an empty database)."""
+    if config.archive_url is None:
+        return archive_write_problem(config.archive_path)
+    try:
+        open_archive(config.archive_url).close()
+    except ArchiveError as exc:
+        return str(exc)
+    return None
 
 
 def archive_write_problem(archive: Path) -> str | None:
@@ -71,7 +83,7 @@ class ArchiveGuard:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         settings = crawler.settings
-        self.archive = Config(Path(settings["HERALD_DATA_DIR"]), "").archive_path
+        self.archive = from_settings(settings).archive_name
         crawler.signals.connect(self.item_error, signal=signals.item_error)
 
     @classmethod
@@ -87,7 +99,7 @@ class ArchiveGuard:
         stop_on_archive_failure(self.crawler, failure.getErrorMessage(), self.archive)
 
 
-def stop_on_archive_failure(crawler: Crawler, message: str, archive: Path) -> None:
+def stop_on_archive_failure(crawler: Crawler, message: str, archive: Path | str) -> None:
     """Record the first storage failure of `archive` and close the spider (once)."""
     stats = crawler.stats
     assert stats is not None

@@ -98,7 +98,8 @@ class CrawlOutcome:
         if not self.pages and failed:
             first = next(self.example(kind) for kind in failed)
             return FAILED, f"the site could not be reached: {first}"
-        if not self.count("herald/sitemaps/read"):
+        # A process that joined a shared crawl (crawler.frontier) may read no sitemap itself.
+        if not self.count("herald/sitemaps/read") and not self.count("herald/frontier/joined"):
             tried = "; ".join(filter(None, (self.example(k) for k in ("robots", "sitemap"))))
             return FAILED, f"no sitemap could be read, nothing to crawl ({tried or 'none found'})"
         if failed.get("article") or failed.get("sitemap"):

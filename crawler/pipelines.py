@@ -15,17 +15,17 @@ from __future__ import annotations
 
 import logging
 import re
-from pathlib import Path
 from typing import Any
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from scrapy.statscollectors import StatsCollector
 
-from crawler.archive import Archive, ArchiveError, Outcome
-from crawler.config import Config
+from crawler.archive import ArchiveError, ArchiveLocation, ArchiveStore, Outcome, open_archive
+from crawler.config import from_settings, redacted
 from crawler.guard import stop_on_archive_failure
 from crawler.record import Article, InvalidRecord, validate
+from crawler.signals import archive_committed
 
 logger = logging.getLogger(__name__)
 
@@ -65,24 +65,26 @@ class ValidatePipeline:
 class ArchivePipeline:
     """Upsert validated articles into the archive at HERALD_DATA_DIR, in batches."""
 
-    def __init__(self, path: Path, batch_size: int, crawler: Crawler) -> None:
-        self.path = path
+    def __init__(self, where: ArchiveLocation, batch_size: int, crawler: Crawler) -> None:
+        self.where = where
+        self.name = redacted(where) if isinstance(where, str) else str(where)  # for messages
         self.batch_size = max(1, batch_size)
         self.crawler = crawler
         self.stats = _stats(crawler)
         self.pending: list[Article] = []
-        self.archive: Archive | None = None
+        self.archive: ArchiveStore | None = None
+        self.failed = False  # a batch could not be written: nothing more counts as stored
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ArchivePipeline:
         settings = crawler.settings
-        config = Config(Path(settings["HERALD_DATA_DIR"]), settings["HERALD_BASE_URL"])
+        config = from_settings(settings)
         batch_size = settings.getint("HERALD_ARCHIVE_BATCH", 50)
-        return cls(config.archive_path, batch_size, crawler)
+        return cls(config.archive, batch_size, crawler)
 
     def open_spider(self) -> None:
-        self.archive = Archive(self.path)
-        logger.info("archiving into %s (%d articles so far)", self.path, self.archive.count())
+        self.archive = open_archive(self.where)
+        logger.info("archiving into %s (%d articles so far)", self.name, self.archive.count())
 
     def process_item(self, item: Article) -> Article:
         self.pending.append(item)
@@ -94,6 +96,7 @@ class ArchivePipeline:
         if self.archive is None:
             return
         self._commit()
+        self._tell_committed()  # also when the last batch was empty
         try:
             logger.info("archive now holds %d articles", self.archive.count())
         except ArchiveError as exc:  # already reported as the crawl's failure
@@ -110,7 +113,8 @@ class ArchivePipeline:
         try:
             counts = self.archive.upsert_many(batch)
         except ArchiveError as exc:
-            stop_on_archive_failure(self.crawler, str(exc), self.path)
+            self.failed = True
+            stop_on_archive_failure(self.crawler, str(exc), self.name)
             return
         for item, outcome in zip(batch, counts.outcomes, strict=True):
             self.stats.inc_value(f"herald/archive/{outcome}")
@@ -131,3 +135,10 @@ class ArchivePipeline:
             get("herald/pages/article", 0),
             get("herald/dropped", 0),
         )
+        self._tell_committed()
+
+    def _tell_committed(self) -> None:
+        """Every item given so far is stored (a shared frontier may now forget its request;
+        after a failed batch, nothing is said: the frontier puts its requests back)."""
+        if not self.failed:
+            self.crawler.signals.send_catch_log(archive_committed)

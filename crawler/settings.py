@@ -20,6 +20,14 @@ COMMANDS_MODULE = "crawler.commands"
 # Where to crawl and where the archive lives (crawler.config is the source of the defaults).
 HERALD_BASE_URL = _config.base_url
 HERALD_DATA_DIR = str(_config.data_dir)
+# The archive: the SQLite file in HERALD_DATA_DIR, or PostgreSQL at this postgresql:// URL.
+HERALD_ARCHIVE_URL = _config.archive_url
+# A crawl frontier shared by several processes (crawler.frontier): a redis:// URL, or None.
+# The add-on switches the scheduler, dupefilter and download handlers when it is set, and
+# then HERALD_SITE_DELAY (default: DOWNLOAD_DELAY) spaces the requests of all processes.
+HERALD_FRONTIER = _config.frontier
+HERALD_FRONTIER_LEASE = 30.0  # seconds without a heartbeat before a process counts as dead
+ADDONS = {"crawler.frontier.FrontierAddon": 0}
 # Commit the archive every N items (and at close): a killed crawl keeps every committed batch.
 HERALD_ARCHIVE_BATCH = 50
 

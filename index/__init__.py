@@ -6,11 +6,12 @@
                           notices changing; which read errors mean damaged files (503s)
     limits.py             every limit a query is held to (the web quotes the same numbers)
     hits.py               a page's hits from the archive, snippets cut by the premium rule
-    rebuild.py, update.py, stats.py, commands.py
-                          the commands (python -m index.rebuild / .update / .stats) and
-                          their shared one-line failure messages
-    maintain/             full parallel rebuild, incremental update, statistics (writes),
-                          skipping unindexable rows, cleaning up after a failed rebuild
+    rebuild.py, update.py, stats.py, publish.py, commands.py
+                          the commands (python -m index.rebuild / .update / .stats /
+                          .publish) and their shared one-line failure messages
+    maintain/             full parallel rebuild, incremental update, statistics, publishing
+                          a build to a replica's data directory (writes), skipping
+                          unindexable rows, cleaning up after a failed rebuild
     engine/               the query engine (reads): syntax → query (words looked up,
                           wildcards expanded from vocab within a WorkBudget) → docsets
                           (exact set operations), ranking, facets, snippets, explain

@@ -37,9 +37,14 @@ def looked_in(config: Config) -> str:
     return f"(data directory {config.data_dir}: set HERALD_DATA_DIR to use another)"
 
 
+def archive_missing(config: Config) -> bool:
+    """Whether the SQLite archive file is absent (a PostgreSQL archive is checked on use)."""
+    return config.archive_url is None and not config.archive_path.exists()
+
+
 def no_archive(config: Config) -> str:
     return (
-        f"no archive at {config.archive_path} {looked_in(config)}; crawl one "
+        f"no archive at {config.archive_name} {looked_in(config)}; crawl one "
         "(`scrapy crawl herald`) or import one (`python -m crawler.archive import FILE`)"
     )
 

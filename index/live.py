@@ -28,7 +28,13 @@ from typing import Any, TypeVar
 from whoosh import index as whoosh_index
 from whoosh.searching import Searcher as WhooshSearcher
 
-from crawler.archive import Archive, ArchiveError
+from crawler.archive import (
+    ArchiveError,
+    ArchiveLocation,
+    ArchiveStore,
+    is_postgres_url,
+    open_archive,
+)
 from index.engine.cache import PostingsCache
 from index.engine.facets import Columns
 from index.engine.ranking import Ranker
@@ -160,8 +166,11 @@ class LiveIndex:
         }
 
 
-def _file_identity(path: Path) -> tuple[int, int] | None:
-    """(device, inode) of `path`: a file moved over it has another."""
+def _file_identity(path: ArchiveLocation) -> tuple[int, int] | None:
+    """(device, inode) of the file at `path`: a file moved over it has another (None for a
+    PostgreSQL URL)."""
+    if not isinstance(path, Path):
+        return None
     try:
         found = os.stat(path)
     except OSError:
@@ -170,11 +179,12 @@ def _file_identity(path: Path) -> tuple[int, int] | None:
 
 
 class LiveArchive:
-    """The read-only archive at `path`, reopened when another file replaced it."""
+    """The read-only archive at `path`, reopened when another file replaced it (a
+    PostgreSQL archive is never replaced: its connection reopens itself)."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = Path(path)
-        self._archive: Archive | None = None
+    def __init__(self, path: ArchiveLocation) -> None:
+        self.path: ArchiveLocation = path if is_postgres_url(path) else Path(path)
+        self._archive: ArchiveStore | None = None
         self._identity: tuple[int, int] | None = None
         self._checked = 0.0
 
@@ -183,7 +193,7 @@ class LiveArchive:
             self._archive.close()
             self._archive = None
 
-    def archive(self, interval: float = CHECK_INTERVAL) -> Archive:
+    def archive(self, interval: float = CHECK_INTERVAL) -> ArchiveStore:
         """The open archive, reopened when the file at its path is another one now (looked
         at when `interval` seconds have passed since)."""
         now = time.monotonic()
@@ -195,7 +205,7 @@ class LiveArchive:
                 self._checked = now
         if self._archive is None:
             identity = _file_identity(self.path)  # before opening: never newer than the file
-            self._archive = Archive(self.path, readonly=True)
+            self._archive = open_archive(self.path, readonly=True)
             self._identity, self._checked = identity, now
         return self._archive
 

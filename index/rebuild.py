@@ -17,7 +17,7 @@ import sys
 from collections.abc import Sequence
 
 from crawler.config import load_config
-from index.commands import no_archive, run, say, skipped_note
+from index.commands import archive_missing, no_archive, run, say, skipped_note
 from index.maintain.build import rebuild
 from index.maintain.incremental import update
 
@@ -40,20 +40,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     config = load_config()
-    if not config.archive_path.exists():
+    if archive_missing(config):
         say(PROG, no_archive(config))
         return 2
 
     def command() -> int:
         if args.incremental:
-            done = update(config.archive_path, config.index_dir, progress=not args.quiet)
+            done = update(config.archive, config.index_dir, progress=not args.quiet)
             print(  # noqa: T201 - the CLI's summary
                 f"updated {done.articles} articles (watermark {done.watermark_after})"
                 + skipped_note(done.skipped)
             )
             return 0
         report = rebuild(
-            config.archive_path, config.index_dir, procs=max(1, args.procs), progress=not args.quiet
+            config.archive, config.index_dir, procs=max(1, args.procs), progress=not args.quiet
         )
         print(  # noqa: T201 - the CLI's summary
             f"indexed {report.articles} articles in {report.seconds:.1f} s "

@@ -26,6 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
+from crawler.archive import ArchiveLocation
 from index.engine.budget import WorkBudget
 from index.engine.docsets import query_docs
 from index.engine.explain import explain, machine_form
@@ -61,14 +62,14 @@ class Searcher:
     def __init__(
         self,
         index_dir: Path,
-        archive_path: Path,
+        archive_path: ArchiveLocation,
         *,
         show_premium_text: bool = False,
         label_facets: bool = True,
     ) -> None:
         self.index_dir = Path(index_dir)
         self.label_facets = label_facets  # tag and author facets (off: bench.facets' baseline)
-        self.archive_path = Path(archive_path)
+        self.archive_path = archive_path  # a SQLite file, or a postgresql:// URL
         self.show_premium_text = show_premium_text
         self._lock = threading.RLock()
         self._archive_lock = threading.Lock()

@@ -39,7 +39,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     config = load_config()
 
     def command() -> int:
-        stats = collect(config.archive_path, config.index_dir)
+        stats = collect(config.archive, config.index_dir)
         if stats is None:
             say(
                 PROG,

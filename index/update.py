@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from crawler.config import load_config
-from index.commands import no_archive, run, say, skipped_note
+from index.commands import archive_missing, no_archive, run, say, skipped_note
 from index.maintain.incremental import update
 
 PROG = "index.update"
@@ -28,12 +28,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     config = load_config()
-    if not config.archive_path.exists():
+    if archive_missing(config):
         say(PROG, no_archive(config))
         return 2
 
     def command() -> int:
-        report = update(config.archive_path, config.index_dir, progress=not args.quiet)
+        report = update(config.archive, config.index_dir, progress=not args.quiet)
         print(  # noqa: T201 - the CLI's summary
             f"updated {report.articles} articles (watermark {report.watermark_after})"
             + skipped_note(report.skipped)

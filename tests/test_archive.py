@@ -1,5 +1,7 @@
-"""The archive: newer wins, versions and seen times, the change watermark, migration of
-archives written by older versions, and files that are not archives."""
+"""The archive: newer wins, versions and seen times, the change watermark, read-only use,
+and newer schemas, against each backend (the `backend` fixture: SQLite and PostgreSQL);
+then the SQLite file's own cases: migration of archives written by older versions, and
+files that are not archives."""
 
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from crawler.archive import (
 )
 from crawler.archive.rules import decide
 from crawler.record import Article
+from tests.archive_support import Backend
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -31,8 +34,8 @@ def articles() -> list[Article]:
 
 
 @pytest.fixture
-def archive(tmp_path: Path):
-    with Archive(tmp_path / "archive.sqlite3") as opened:
+def archive(backend: Backend):
+    with backend.open() as opened:
         yield opened
 
 
@@ -185,30 +188,41 @@ def test_a_record_without_fetched_is_seen_by_the_archive_clock(
     assert history.first_seen[:4] >= "2025"
 
 
-def test_a_batch_is_all_or_nothing(archive: Archive, articles: list[Article]) -> None:
+def test_a_batch_is_all_or_nothing(
+    archive: Archive, articles: list[Article], backend: Backend
+) -> None:
     archive.upsert(articles[0])
     broken = _changed(articles[2], title=None)  # NOT NULL violation mid-batch
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(backend.integrity_error):
         archive.upsert_many([articles[1], broken])
     assert archive.count() == 1
     assert archive.upsert(articles[1]) == "inserted"  # the archive is still writable
 
 
 def test_readonly_archive_refuses_writes_and_creates_nothing(
-    tmp_path: Path, articles: list[Article]
+    backend: Backend, articles: list[Article]
 ) -> None:
-    path = tmp_path / "data" / "archive.sqlite3"
-    with pytest.raises(ArchiveMissing, match="no archive at"):
-        Archive(path, readonly=True)
+    with pytest.raises(ArchiveMissing, match="no archive (at|in)"):
+        backend.open(readonly=True)
     with pytest.raises(FileNotFoundError):  # what callers caught before
-        Archive(path, readonly=True)
-    assert not path.parent.exists()
-    with Archive(path) as writer:
+        backend.open(readonly=True)
+    assert not backend.holds_archive()
+    with backend.open() as writer:
         writer.upsert(articles[0])
-    with Archive(path, readonly=True) as reader:
+    with backend.open(readonly=True) as reader:
         assert reader.get(articles[0]["id"]) == articles[0]
-        with pytest.raises(ArchiveStorageError, match="readonly"):
+        with pytest.raises(ArchiveStorageError, match="read-?only"):
             reader.upsert(articles[1])
+        assert reader.count() == 1
+
+
+def test_a_newer_schema_is_refused(backend: Backend, articles: list[Article]) -> None:
+    with backend.open() as writer:
+        writer.upsert(articles[0])
+    backend.set_schema_version(99)
+    for readonly in (True, False):
+        with pytest.raises(ArchiveError, match="written by a newer herald-search"):
+            backend.open(readonly=readonly)
 
 
 # The archive's schema as every release before provenance created it (a fixed copy, so
@@ -288,17 +302,6 @@ def test_an_archive_of_the_old_schema_is_read_as_is_and_migrated_in_place(
         assert db.execute("SELECT MAX(seq) FROM articles").fetchone() == (10 * len(articles) + 1,)
     with Archive(path) as again:  # migrating twice is a no-op
         assert again.count() == len(articles)
-
-
-def test_a_newer_schema_is_refused(tmp_path: Path, articles: list[Article]) -> None:
-    path = tmp_path / "archive.sqlite3"
-    with Archive(path) as writer:
-        writer.upsert(articles[0])
-    with sqlite3.connect(path) as db:
-        db.execute("PRAGMA user_version = 99")
-    for readonly in (True, False):
-        with pytest.raises(ArchiveError, match="written by a newer herald-search"):
-            Archive(path, readonly=readonly)
 
 
 def _other_database(path: Path) -> None:

@@ -1,5 +1,6 @@
 """`python -m crawler.archive import`: each line on its own, every good line kept, every bad
-one reported with its number; newer wins; `fetched` and versions in and out."""
+one reported with its number; newer wins; `fetched` and versions in and out. Each test that
+takes `backend` runs against the SQLite file and against PostgreSQL (HERALD_ARCHIVE_URL)."""
 
 from __future__ import annotations
 
@@ -9,14 +10,18 @@ from pathlib import Path
 import pytest
 
 from bench.synth import generate_articles
-from crawler.archive import Archive
 from crawler.record import Article
-from tests.archive_support import assert_one_line_failure, jsonl, run_archive
+from tests.archive_support import Backend, assert_one_line_failure, jsonl, run_archive
 
 
 @pytest.fixture(scope="module")
 def articles() -> list[Article]:
     return list(generate_articles(8, seed=5))
+
+
+def _run(backend: Backend, args: list[str], name: str = "main", **options: object):
+    """`python -m crawler.archive ARGS` on the backend's archive `name`."""
+    return run_archive(args, backend.data_dir(name), env=backend.env(name), **options)
 
 
 def _line(record: dict) -> bytes:
@@ -62,13 +67,13 @@ def _hostile_file(articles: list[Article]) -> tuple[bytes, dict[int, str], list[
 
 
 def test_every_good_line_is_kept_and_every_bad_one_reported(
-    tmp_path: Path, articles: list[Article]
+    tmp_path: Path, articles: list[Article], backend: Backend
 ) -> None:
     content, reasons, good = _hostile_file(articles)
     assert b'"\\ud800 lone"' in content  # the JSON escape of a lone surrogate, as written
     source = tmp_path / "in.jsonl"
     source.write_bytes(content)
-    done = run_archive(["import", str(source)], tmp_path)
+    done = _run(backend, ["import", str(source)])
     assert done.returncode == 1, done.stderr
     assert "Traceback" not in done.stderr
     for number, words in reasons.items():
@@ -81,16 +86,16 @@ def test_every_good_line_is_kept_and_every_bad_one_reported(
         f"{len(good)} new, 0 updated, 0 unchanged, 0 older (kept archived), "
         f"{len(reasons)} rejected" in done.stderr
     )
-    with Archive(tmp_path / "archive.sqlite3", readonly=True) as archive:
+    with backend.open(readonly=True) as archive:
         assert archive.get_many([a["id"] for a in articles]) == {a["id"]: a for a in good}
-    again = run_archive(["import", "-"], tmp_path, stdin=content)  # the same, from stdin
+    again = _run(backend, ["import", "-"], stdin=content)  # the same, from stdin
     assert again.returncode == 1
     assert f"0 new, 0 updated, {len(good)} unchanged" in again.stderr
 
 
-def test_a_rejected_line_never_costs_its_batch(tmp_path: Path, articles: list[Article]) -> None:
+def test_a_rejected_line_never_costs_its_batch(backend: Backend, articles: list[Article]) -> None:
     content, reasons, good = _hostile_file(articles)
-    with Archive(tmp_path / "archive.sqlite3") as archive:
+    with backend.open() as archive:
         report = archive.import_jsonl(content.splitlines(keepends=True), batch=2)
         assert sorted(line for line, _ in report.rejected) == sorted(reasons)
         assert report.counts.inserted == len(good)
@@ -98,17 +103,17 @@ def test_a_rejected_line_never_costs_its_batch(tmp_path: Path, articles: list[Ar
 
 
 def test_a_clean_file_exits_0_and_a_re_import_changes_nothing(
-    tmp_path: Path, articles: list[Article]
+    tmp_path: Path, articles: list[Article], backend: Backend
 ) -> None:
     source = tmp_path / "in.jsonl"
     source.write_bytes(jsonl(articles))
-    first = run_archive(["import", str(source)], tmp_path)
+    first = _run(backend, ["import", str(source)])
     assert first.returncode == 0, first.stderr
     assert f"{len(articles)} new" in first.stderr
-    second = run_archive(["import", str(source)], tmp_path)
+    second = _run(backend, ["import", str(source)])
     assert second.returncode == 0
     assert f"0 new, 0 updated, {len(articles)} unchanged" in second.stderr
-    with Archive(tmp_path / "archive.sqlite3", readonly=True) as archive:
+    with backend.open(readonly=True) as archive:
         assert archive.max_seq() == len(articles)
 
 
@@ -120,11 +125,11 @@ def test_a_clean_file_exits_0_and_a_re_import_changes_nothing(
     ],
 )
 def test_an_unreadable_file_is_a_usage_error_and_creates_no_archive(
-    tmp_path: Path, args: list[str], words: list[str]
+    backend: Backend, args: list[str], words: list[str]
 ) -> None:
-    done = run_archive(args, tmp_path / "data")
+    done = _run(backend, args)
     assert_one_line_failure(done, *words)
-    assert not (tmp_path / "data").exists()
+    assert not backend.holds_archive()
 
 
 def test_usage_errors_exit_2(tmp_path: Path) -> None:
@@ -135,42 +140,46 @@ def test_usage_errors_exit_2(tmp_path: Path) -> None:
         assert "Traceback" not in done.stderr
 
 
-def _export(data_dir: Path, *args: str) -> list[dict]:
-    done = run_archive(["export", *args], data_dir)
+def _export(backend: Backend, *args: str, name: str = "main") -> list[dict]:
+    done = _run(backend, ["export", *args], name)
     assert done.returncode == 0, done.stderr
     return [json.loads(line) for line in done.stdout.splitlines()]
 
 
-def test_newer_wins_on_import_and_force_restores(tmp_path: Path, articles: list[Article]) -> None:
+def test_newer_wins_on_import_and_force_restores(
+    tmp_path: Path, articles: list[Article], backend: Backend
+) -> None:
     base = articles[0]
     old = {**base, "updated": "2024-01-01T00:00:00Z", "published": "2023-12-01T00:00:00Z"}
     new = {**old, "updated": "2024-02-01T00:00:00Z", "body": "The corrected story."}
     (tmp_path / "new.jsonl").write_bytes(jsonl([new]))
     (tmp_path / "old.jsonl").write_bytes(jsonl([old]))
-    assert run_archive(["import", str(tmp_path / "new.jsonl")], tmp_path).returncode == 0
+    assert _run(backend, ["import", str(tmp_path / "new.jsonl")]).returncode == 0
     # An old backup does not roll the article back.
-    rolled = run_archive(["import", str(tmp_path / "old.jsonl")], tmp_path)
+    rolled = _run(backend, ["import", str(tmp_path / "old.jsonl")])
     assert rolled.returncode == 0, rolled.stderr
     assert "0 new, 0 updated, 0 unchanged, 1 older (kept archived)" in rolled.stderr
-    assert _export(tmp_path) == [new]
+    assert _export(backend) == [new]
     # Same `updated`, different content: replaced, and said so with the line number.
     revised = {**new, "title": "A better headline"}
     (tmp_path / "revised.jsonl").write_bytes(jsonl([articles[1], revised]))
-    done = run_archive(["import", str(tmp_path / "revised.jsonl")], tmp_path)
+    done = _run(backend, ["import", str(tmp_path / "revised.jsonl")])
     assert done.returncode == 0, done.stderr
     assert f"line 2: {base['id']} has the archived `updated` but different content" in done.stderr
     assert "1 revised" in done.stderr
     # --force restores deliberately; nothing is lost: every copy is a version.
-    forced = run_archive(["import", "--force", str(tmp_path / "old.jsonl")], tmp_path)
+    forced = _run(backend, ["import", "--force", str(tmp_path / "old.jsonl")])
     assert forced.returncode == 0, forced.stderr
     assert "1 restored" in forced.stderr
-    with Archive(tmp_path / "archive.sqlite3", readonly=True) as archive:
+    with backend.open(readonly=True) as archive:
         history = archive.history(base["id"])
     assert history is not None
     assert [v.article for v in history.versions] == [new, revised, old]
 
 
-def test_fetched_and_versions_go_out_and_come_back(tmp_path: Path, articles: list[Article]) -> None:
+def test_fetched_and_versions_go_out_and_come_back(
+    tmp_path: Path, articles: list[Article], backend: Backend
+) -> None:
     first = {
         **articles[0],
         "published": "2024-01-01T00:00:00Z",
@@ -187,21 +196,21 @@ def test_fetched_and_versions_go_out_and_come_back(tmp_path: Path, articles: lis
     legacy = dict(articles[1])  # an export made before `fetched` existed
     source = tmp_path / "in.jsonl"
     source.write_bytes(jsonl([first, second, third, legacy]))
-    assert run_archive(["import", str(source)], tmp_path / "a").returncode == 0
+    assert _run(backend, ["import", str(source)], "a").returncode == 0
     second["fetched"] = "2024-01-03T02:00:00Z"  # normalised to UTC with a Z
     del third["fetched"]  # unknown: left out
-    assert sorted(_export(tmp_path / "a"), key=lambda r: r["id"]) == sorted(
+    assert sorted(_export(backend, name="a"), key=lambda r: r["id"]) == sorted(
         [third, legacy], key=lambda r: r["id"]
     )
-    with_versions = _export(tmp_path / "a", "--versions")
+    with_versions = _export(backend, "--versions", name="a")
     assert with_versions[:2] == [first, second]  # earlier versions first, as archived
     # Importing that export into an empty archive rebuilds the same history.
     dump = tmp_path / "dump.jsonl"
-    assert run_archive(["export", "--versions", str(dump)], tmp_path / "a").returncode == 0
-    assert run_archive(["import", str(dump)], tmp_path / "b").returncode == 0
+    assert _run(backend, ["export", "--versions", str(dump)], "a").returncode == 0
+    assert _run(backend, ["import", str(dump)], "b").returncode == 0
     histories = []
     for name in ("a", "b"):
-        with Archive(tmp_path / name / "archive.sqlite3", readonly=True) as archive:
+        with backend.open(name, readonly=True) as archive:
             history = archive.history(first["id"])
             assert history is not None
             histories.append(history)
@@ -210,17 +219,19 @@ def test_fetched_and_versions_go_out_and_come_back(tmp_path: Path, articles: lis
     assert histories[1].first_seen == "2024-01-01T02:00:00Z"
 
 
-def test_export_round_trips_through_import(tmp_path: Path, articles: list[Article]) -> None:
+def test_export_round_trips_through_import(
+    tmp_path: Path, articles: list[Article], backend: Backend
+) -> None:
     source = tmp_path / "in.jsonl"
     source.write_bytes(jsonl(articles))
-    assert run_archive(["import", str(source)], tmp_path / "a").returncode == 0
-    exported = run_archive(["export"], tmp_path / "a")
+    assert _run(backend, ["import", str(source)], "a").returncode == 0
+    exported = _run(backend, ["export"], "a")
     assert exported.returncode == 0, exported.stderr
     records = [json.loads(line) for line in exported.stdout.splitlines()]
     assert sorted(records, key=lambda a: a["id"]) == sorted(articles, key=lambda a: a["id"])
     dump = tmp_path / "dump.jsonl"
-    assert run_archive(["export", str(dump)], tmp_path / "a").returncode == 0
+    assert _run(backend, ["export", str(dump)], "a").returncode == 0
     assert dump.read_text("utf-8") == exported.stdout
     assert not (tmp_path / "dump.jsonl.partial").exists()
-    assert run_archive(["import", str(dump)], tmp_path / "b").returncode == 0
-    assert run_archive(["export"], tmp_path / "b").stdout == exported.stdout
+    assert _run(backend, ["import", str(dump)], "b").returncode == 0
+    assert _run(backend, ["export"], "b").stdout == exported.stdout

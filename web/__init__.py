@@ -47,7 +47,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config.update(test_config)
     app.config["PUBLIC_URL"] = links.check_public_url(app.config["PUBLIC_URL"])
     data_dir = Path(app.config["DATA_DIR"])
-    app.config.setdefault("ARCHIVE_PATH", data_dir / "archive.sqlite3")
+    # The archive: HERALD_ARCHIVE_URL (PostgreSQL) when set, else the SQLite file in DATA_DIR.
+    app.config.setdefault("ARCHIVE_PATH", config.archive_url or data_dir / "archive.sqlite3")
     app.config.setdefault("INDEX_DIR", data_dir / "index")
     app.json.sort_keys = False  # keep the documented key order in API answers
 

@@ -15,13 +15,12 @@ import json
 import re
 import unicodedata
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 from flask import Blueprint, Response, current_app, request
 
-from crawler.archive import Archive
+from crawler.archive import ArchiveLocation, open_archive
 from crawler.record import Article
 from index.model import SearchRequest
 from web.citation_formats import ris
@@ -62,10 +61,10 @@ def attachment_name(req: SearchRequest, kind: str, extension: str) -> str:
     return f"herald-{words or 'all'}-{kind}.{extension}"
 
 
-def _records(ids: np.ndarray, archive_path: Path) -> Iterator[Article]:
+def _records(ids: np.ndarray, archive_path: ArchiveLocation) -> Iterator[Article]:
     """The archived records of `ids`, in order, read EXPORT_CHUNK at a time (an id
     indexed but no longer archived is skipped)."""
-    with Archive(archive_path, readonly=True) as archive:
+    with open_archive(archive_path, readonly=True) as archive:
         for start in range(0, len(ids), EXPORT_CHUNK):
             chunk = [value.decode("ascii") for value in ids[start : start + EXPORT_CHUNK]]
             found = archive.get_many(chunk)
@@ -126,10 +125,10 @@ def _streamed(lines: Iterator[str], mimetype: str, filename: str) -> Response:
     return response
 
 
-def _matches() -> tuple[SearchRequest, np.ndarray, Path]:
+def _matches() -> tuple[SearchRequest, np.ndarray, ArchiveLocation]:
     """This request's search, the ids of all its matches in order, and the archive."""
     req = parse_search_args(request.args)
-    return req, get_searcher().ordered_ids(req), Path(current_app.config["ARCHIVE_PATH"])
+    return req, get_searcher().ordered_ids(req), current_app.config["ARCHIVE_PATH"]
 
 
 @bp.get("/search.csv")

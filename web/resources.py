@@ -12,7 +12,7 @@ from pathlib import Path
 
 from flask import Flask, current_app, g
 
-from crawler.archive import Archive
+from crawler.archive import ArchiveStore, open_archive
 from index.search import Searcher
 
 _SEARCHER_KEY = "herald.searcher"
@@ -29,7 +29,7 @@ def get_searcher(app: Flask | None = None) -> Searcher:
             if searcher is None:
                 searcher = Searcher(
                     Path(app.config["INDEX_DIR"]),
-                    Path(app.config["ARCHIVE_PATH"]),
+                    app.config["ARCHIVE_PATH"],  # a SQLite file, or a postgresql:// URL
                     # snippets follow the same premium rule as the article page
                     show_premium_text=bool(app.config.get("SHOW_PREMIUM_TEXT")),
                 )
@@ -44,10 +44,10 @@ def close_searcher(app: Flask) -> None:
         searcher.close()
 
 
-def get_archive() -> Archive:
+def get_archive() -> ArchiveStore:
     """This request's read-only archive connection, opened on first use."""
     if "archive" not in g:  # ArchiveError (a 503) when it cannot be read
-        g.archive = Archive(current_app.config["ARCHIVE_PATH"], readonly=True)
+        g.archive = open_archive(current_app.config["ARCHIVE_PATH"], readonly=True)
     return g.archive
 
 

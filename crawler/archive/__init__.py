@@ -6,10 +6,13 @@
     model.py          plain data: outcome counts, versions, histories, errors
     sqlite.py         the SQLite backend (one WAL file; the default) and
     sqlite_schema.py  its tables and in-place migrations
+    postgres.py       the PostgreSQL backend (HERALD_ARCHIVE_URL=postgresql://…) and
+    postgres_schema.py  its tables
     jsonl.py          JSON Lines import (line by line) and export, for any backend
     cli.py            `python -m crawler.archive import|export` (__main__.py)
 
-`Archive(path)` opens the default backend; `readonly=True` never writes or creates a file.
+`open_archive(config.archive)` opens the configured backend (`Archive(path)` the SQLite
+file); `readonly=True` never writes or creates anything.
 Every insert or change of a current record takes the next `seq`, so the index can update
 incrementally from a watermark (`changed_since`).
 """
@@ -17,6 +20,7 @@ incrementally from a watermark (`changed_since`).
 from crawler.archive.base import ArchiveStore
 from crawler.archive.cli import main
 from crawler.archive.jsonl import ImportInterrupted, ImportReport
+from crawler.archive.location import ArchiveLocation, is_postgres_url, open_archive
 from crawler.archive.model import (
     ArchiveError,
     ArchiveMissing,
@@ -29,12 +33,13 @@ from crawler.archive.model import (
 from crawler.archive.rules import Outcome
 from crawler.archive.sqlite import SQLiteArchive
 
-# The default backend: what the crawler, the index and the web app open.
+# The default backend.
 Archive = SQLiteArchive
 
 __all__ = [
     "Archive",
     "ArchiveError",
+    "ArchiveLocation",
     "ArchiveMissing",
     "ArchiveStorageError",
     "ArchiveStore",
@@ -46,5 +51,7 @@ __all__ = [
     "SQLiteArchive",
     "UpsertCounts",
     "Version",
+    "is_postgres_url",
     "main",
+    "open_archive",
 ]

@@ -20,9 +20,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, BinaryIO
 
+from crawler.archive.base import ArchiveStore
 from crawler.archive.jsonl import ImportInterrupted, ImportReport
+from crawler.archive.location import open_archive
 from crawler.archive.model import ArchiveError, ArchiveMissing
-from crawler.archive.sqlite import SQLiteArchive
 from crawler.config import Config, load_config
 
 logger = logging.getLogger("crawler.archive")
@@ -69,6 +70,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(
             f"no archive at {config.archive_path} (set HERALD_DATA_DIR to the directory "
             f"that holds archive.sqlite3; it is now {config.data_dir})"
+            if config.archive_url is None
+            else f"no archive in {config.archive_name}: import into it, or crawl, first"
         )
     except (ArchiveError, UsageProblem) as exc:
         return _fail(str(exc))
@@ -97,7 +100,7 @@ def _open_source(name: str) -> BinaryIO:
 
 def _import(config: Config, name: str, *, force: bool) -> int:
     source = _open_source(name)  # first: a missing FILE must not create an archive
-    with source, SQLiteArchive(config.archive_path) as archive:
+    with source, open_archive(config.archive) as archive:
         try:
             report = archive.import_jsonl(
                 source,
@@ -126,25 +129,25 @@ def _summarise(config: Config, report: ImportReport) -> None:
         )
     logger.info(
         "imported into %s: %s, %d rejected",
-        config.archive_path,
+        config.archive_name,
         report.counts.summary(),
         len(report.rejected),
     )
 
 
 def _export(config: Config, name: str | None, *, versions: bool) -> int:
-    with SQLiteArchive(config.archive_path, readonly=True) as archive:
+    with open_archive(config.archive, readonly=True) as archive:
         if name:
             n = _export_to_file(archive, Path(name), versions)
         else:
             out = open(sys.stdout.fileno(), "w", encoding="utf-8", newline="\n", closefd=False)  # noqa: SIM115
             with out:
                 n = archive.export_jsonl(out, versions=versions)
-    logger.info("exported %d records from %s", n, config.archive_path)
+    logger.info("exported %d records from %s", n, config.archive_name)
     return 0
 
 
-def _export_to_file(archive: SQLiteArchive, target: Path, versions: bool) -> int:
+def _export_to_file(archive: ArchiveStore, target: Path, versions: bool) -> int:
     partial = target.with_name(target.name + ".partial")
     try:
         out: IO[str] = open(partial, "w", encoding="utf-8", newline="\n")  # noqa: SIM115

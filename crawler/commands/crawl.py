@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-from pathlib import Path
 from typing import Any
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
@@ -23,8 +22,8 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import UsageError
 from twisted.internet.defer import Deferred
 
-from crawler.config import Config
-from crawler.guard import archive_write_problem
+from crawler.config import from_settings
+from crawler.guard import archive_problem
 from crawler.outcome import FAILED, OK, USAGE, CrawlOutcome
 from crawler.summary import summary_text
 
@@ -38,8 +37,7 @@ class Command(ScrapyCrawlCommand):
             return
         assert self.crawler_process is not None
         assert self.settings is not None
-        archive = Config(Path(self.settings["HERALD_DATA_DIR"]), "").archive_path
-        problem = archive_write_problem(archive)
+        problem = archive_problem(from_settings(self.settings))
         if problem:
             logger.error("crawl not started: %s", problem)
             self.exitcode = FAILED

@@ -29,8 +29,8 @@ from scrapy.utils.gz import gunzip, gzip_magic_number
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 from twisted.python.failure import Failure
 
-from crawler.archive import Archive
-from crawler.config import Config
+from crawler.archive import ArchiveLocation, ArchiveMissing, ArchiveStore, open_archive
+from crawler.config import from_settings
 from crawler.extract import NotAnArticle, extract_article
 from crawler.record import parse_utc, to_utc_iso
 from crawler.urls import (
@@ -101,16 +101,16 @@ class HeraldSpider(scrapy.Spider):
         if self.latest and (self.since or self.until):
             raise UsageError("-a latest=1 reads the news sitemap; it takes no since/until")
         self.base_url = ""
-        self.archive_path = Path()
-        self._archive: Archive | None = None
+        self.archive: ArchiveLocation = Path()
+        self._archive: ArchiveStore | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> HeraldSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
-        config = Config(Path(settings["HERALD_DATA_DIR"]), settings["HERALD_BASE_URL"])
+        config = from_settings(settings)
         spider.base_url = config.base_url.rstrip("/")
-        spider.archive_path = config.archive_path
+        spider.archive = config.archive
         return spider
 
     @property
@@ -226,9 +226,12 @@ class HeraldSpider(scrapy.Spider):
 
     def _archived_updated(self, arc_id: str) -> str | None:
         if self._archive is None:
-            if not self.archive_path.exists():
+            if isinstance(self.archive, Path) and not self.archive.exists():
                 return None
-            self._archive = Archive(self.archive_path, readonly=True)
+            try:
+                self._archive = open_archive(self.archive, readonly=True)
+            except ArchiveMissing:  # nothing archived yet
+                return None
         return self._archive.updated_of(arc_id)
 
     def parse_legacy(self, response: Response, lastmod: str | None) -> Iterator[Any]:

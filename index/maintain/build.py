@@ -30,7 +30,7 @@ from typing import Any
 
 from whoosh import index as whoosh_index
 
-from crawler.archive import Archive, OrderKey
+from crawler.archive import ArchiveLocation, ArchiveStore, OrderKey, open_archive
 from index.layout import (
     BUILD_PREFIX,
     FORMAT,
@@ -89,7 +89,7 @@ def _remove_old_builds(index_dir: Path, keep: set[str]) -> None:
             logger.info("removed old build %s", path.name)
 
 
-def _slices(archive: Archive, count: int, procs: int) -> list[tuple[OrderKey | None, ...]]:
+def _slices(archive: ArchiveStore, count: int, procs: int) -> list[tuple[OrderKey | None, ...]]:
     """Consecutive (start, stop) order-key ranges of about count/procs articles each."""
     if procs <= 1 or count < PARALLEL_MIN:
         return [(None, None)]
@@ -105,7 +105,7 @@ class SliceResult:
 
 def index_slice(
     build_dir: Path,
-    archive_path: Path,
+    archive_path: ArchiveLocation,
     start: OrderKey | None,
     stop: OrderKey | None,
     segment_postings: int = SEGMENT_POSTINGS,
@@ -129,7 +129,7 @@ def index_slice(
     in_segment: list[str] = []  # ids in the unfinished segment, to redo it without a bad one
     pending = 0
     try:
-        with Archive(archive_path, readonly=True) as archive:
+        with open_archive(archive_path, readonly=True) as archive:
             for article in archive.articles(start, stop):
                 document = document_or_none(article, skipped)
                 if document is not None:
@@ -202,7 +202,7 @@ def _stop_workers(pool: ProcessPoolExecutor) -> None:
 
 
 def _index_articles(
-    archive: Archive, archive_path: Path, build_dir: Path, procs: int, bar: Any
+    archive: ArchiveStore, archive_path: ArchiveLocation, build_dir: Path, procs: int, bar: Any
 ) -> tuple[int, list[str]]:
     # The common words (whose pairs get indexed) from the oldest articles: a sample only
     # decides speed, never results (index.engine.phrases checks positions for other phrases).
@@ -259,7 +259,7 @@ def _index_articles(
 
 
 def rebuild(
-    archive_path: Path, index_dir: Path, *, procs: int = 2, progress: bool = False
+    archive_path: ArchiveLocation, index_dir: Path, *, procs: int = 2, progress: bool = False
 ) -> BuildReport:
     """Build a complete new index from the archive and swap it in atomically.
 
@@ -274,7 +274,9 @@ def rebuild(
         raise BuildFailed(storage_message(exc, index_dir, 0)) from exc
 
 
-def _rebuild_locked(archive_path: Path, index_dir: Path, procs: int, progress: bool) -> BuildReport:
+def _rebuild_locked(
+    archive_path: ArchiveLocation, index_dir: Path, procs: int, progress: bool
+) -> BuildReport:
     started = time.monotonic()
     remove_abandoned(index_dir)
     previous = current_build(index_dir)
@@ -319,10 +321,10 @@ def _rebuild_locked(archive_path: Path, index_dir: Path, procs: int, progress: b
 
 
 def _build(
-    archive_path: Path, build_dir: Path, procs: int, progress: bool
+    archive_path: ArchiveLocation, build_dir: Path, procs: int, progress: bool
 ) -> tuple[int, int, list[str]]:
     """Index the whole archive into `build_dir`: (watermark, articles, skipped ids)."""
-    with Archive(archive_path, readonly=True) as archive:
+    with open_archive(archive_path, readonly=True) as archive:
         watermark = archive.max_seq()  # before reading rows: later changes stay pending
         bar = None
         if progress:

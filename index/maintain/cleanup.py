@@ -15,7 +15,7 @@ import shutil
 import time
 from pathlib import Path
 
-from crawler.archive import ArchiveError
+from crawler.archive import ArchiveError, ArchiveLocation
 from index.faults import damaged, is_damage
 from index.layout import BUILD_PREFIX, META_NAME, current_build, current_target, dir_bytes
 
@@ -53,11 +53,13 @@ def remove_abandoned(index_dir: Path) -> None:
             logger.info("removed %s, left behind by a rebuild that was killed", path.name)
 
 
-def space_needed(index_dir: Path, archive_path: Path) -> int:
+def space_needed(index_dir: Path, archive_path: ArchiveLocation) -> int:
     """About how many free bytes a rebuild needs beside the builds already there."""
     live = current_build(index_dir)
     if live is not None:
         return int(dir_bytes(live) * MARGIN)
+    if not isinstance(archive_path, Path):  # PostgreSQL: no file to size the build by
+        return 0
     try:
         return int(archive_path.stat().st_size * INDEX_PER_ARCHIVE_BYTE * MARGIN)
     except OSError:  # no archive: the rebuild says so itself

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from crawler.archive import Archive
+from crawler.archive import ArchiveLocation, ArchiveStore, open_archive
 from index.faults import checked_build
 from index.layout import FORMAT, file_sizes, index_lock, read_meta, write_meta
 from index.maintain.build import SEGMENT_POSTINGS, BuildFailed
@@ -58,25 +58,27 @@ def _live_build(index_dir: Path) -> Path:
     return build_dir
 
 
-def update(archive_path: Path, index_dir: Path, *, progress: bool = False) -> UpdateReport:
+def update(
+    archive_path: ArchiveLocation, index_dir: Path, *, progress: bool = False
+) -> UpdateReport:
     """Index the articles inserted or changed since the live build's watermark
     (`progress`: a progress bar on stderr). Raises NoIndex, IndexBusy or BuildFailed."""
     index_dir = Path(index_dir)
     _live_build(index_dir)  # before locking: no lock file where there is no index
     try:
         with index_lock(index_dir):
-            return _update_locked(Path(archive_path), index_dir, progress)
+            return _update_locked(archive_path, index_dir, progress)
     except OSError as exc:  # the lock: a read-only or full directory
         raise BuildFailed(storage_message(exc, index_dir)) from exc
 
 
-def _update_locked(archive_path: Path, index_dir: Path, progress: bool) -> UpdateReport:
+def _update_locked(archive_path: ArchiveLocation, index_dir: Path, progress: bool) -> UpdateReport:
     build_dir = _live_build(index_dir)
     started = time.monotonic()
     meta = read_meta(build_dir)
     before = int(meta["watermark"])  # type: ignore[call-overload]
     try:
-        with Archive(archive_path, readonly=True) as archive:
+        with open_archive(archive_path, readonly=True) as archive:
             after, count, skipped = _index_changes(archive, build_dir, before, progress)
         write_vocabularies(build_dir)  # new segments' word lists (and any still missing)
         if after != before:
@@ -98,7 +100,7 @@ def _update_locked(archive_path: Path, index_dir: Path, progress: bool) -> Updat
 
 
 def _index_changes(
-    archive: Archive, build_dir: Path, before: int, progress: bool
+    archive: ArchiveStore, build_dir: Path, before: int, progress: bool
 ) -> tuple[int, int, list[str]]:
     """Index the changes after watermark `before`: (new watermark, articles, skipped ids)."""
     total = archive.changed_count(before)

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 from whoosh import index as whoosh_index
 
-from crawler.archive import Archive
+from crawler.archive import ArchiveLocation, open_archive
 from index.engine.facets import Columns
 from index.faults import checked_build, damaged, is_damage
 from index.layout import FORMAT, dir_bytes
@@ -34,7 +34,7 @@ def _counts(build_dir: Path) -> tuple[int, dict[str, int], dict[str, int]]:
     return docs, by_section, by_year
 
 
-def collect(archive_path: Path, index_dir: Path) -> dict[str, object] | None:
+def collect(archive_path: ArchiveLocation, index_dir: Path) -> dict[str, object] | None:
     """The statistics as a dict, or None when there is no index."""
     found = checked_build(index_dir)
     if found is None:
@@ -56,8 +56,8 @@ def collect(archive_path: Path, index_dir: Path) -> dict[str, object] | None:
         raise damaged(build_dir, exc) from exc
     size = dir_bytes(build_dir)
     archive_seq = None
-    if archive_path.exists():
-        with Archive(archive_path, readonly=True) as archive:
+    if not isinstance(archive_path, Path) or archive_path.exists():
+        with open_archive(archive_path, readonly=True) as archive:
             archive_seq = archive.max_seq()
     watermark = int(meta["watermark"])  # type: ignore[call-overload]
     return {

@@ -14,7 +14,7 @@ import logging
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from crawler.archive import Archive
+from crawler.archive import ArchiveStore
 from crawler.record import Article
 from index.ondisk.schema import to_document
 from index.ondisk.segments import discard_segment
@@ -46,7 +46,7 @@ def add_or_redo(
     article_id: str,
     document: dict[str, object],
     in_segment: list[str],
-    archive: Archive,
+    archive: ArchiveStore,
     skipped: list[str],
     *,
     replace: bool = False,
