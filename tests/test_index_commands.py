@@ -79,8 +79,11 @@ def test_a_rebuild_on_a_full_disk_cleans_up_and_says_what_it_needs(tmp_path, mou
         abandoned = data / "index" / "build-20000101T000000000000-1"
         abandoned.mkdir()
         filler.unlink()
-        fill(disk, leave=int(sum(p.stat().st_size for p in live.iterdir()) * 1.6))
-        (abandoned / "MAIN_x.pst").write_bytes(b"\0" * int(live.stat().st_size + 10**6))
+        # Room for the abandoned megabyte and a new build (a parallel build holds its
+        # workers' segments and their merge at once: about twice the live build).
+        live_bytes = sum(p.stat().st_size for p in live.iterdir())
+        fill(disk, leave=10**6 + int(live_bytes * 2.5))
+        (abandoned / "MAIN_x.pst").write_bytes(b"\0" * 10**6)
         done = cli(data, "index.rebuild", "--quiet", parallel=parallel)
         assert done.returncode == 0, done.stderr
         assert abandoned.name not in builds(data / "index")
