@@ -23,8 +23,9 @@ LOCK_NAME = "index.lock"
 META_NAME = "meta.json"
 BUILD_PREFIX = "build-"
 # 1: Whoosh's own postings; 2: packed blocks (index.ondisk.codec); 3: the same blocks, with the
-# pickled classes moved to index.ondisk.
-FORMAT = 3
+# pickled classes moved to index.ondisk; 4: positions count stop words and line breaks, the
+# stops field, pairs with stop words, 1-byte position gaps (exact phrases).
+FORMAT = 4
 
 
 class IndexBusy(RuntimeError):

@@ -15,6 +15,7 @@ from whoosh import query as wq
 from whoosh.qparser import (
     FieldsPlugin,
     OperatorsPlugin,
+    PhrasePlugin,
     PlusMinusPlugin,
     QueryParser,
     SingleQuotePlugin,
@@ -24,6 +25,7 @@ from whoosh.qparser.plugins import BoostPlugin, EveryPlugin, RangePlugin
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher as WhooshSearcher
 
+from index.engine.quoted import ExactPhrasePlugin
 from index.ondisk.analysis import fold, text_analyzer, words
 from index.ondisk.schema import CONTENT, QUERY_FIELDS, make_schema
 from index.ondisk.terms import pattern_terms
@@ -70,6 +72,8 @@ def make_parser() -> QueryParser:
     parser.add_plugin(FieldsPlugin(remove_unknown=True))
     parser.add_plugin(PlusMinusPlugin())
     parser.replace_plugin(OperatorsPlugin(AndMaybe=None, Require=None))
+    parser.remove_plugin_class(PhrasePlugin)
+    parser.add_plugin(ExactPhrasePlugin())  # phrases keep their stop words
     return parser
 
 
