@@ -1,20 +1,30 @@
 """The article record: the one record type from extraction to JSON, and its validation.
 
-The same 13 field names are used by the spider's items, the archive's columns, the index
-and the web API (see DESIGN.md, "The article record").
+The same field names are used by the spider's items, the archive's columns, the index and
+the web API (see DESIGN.md, "The article record"). `FIELDS` are the 13 content fields a
+page yields; `fetched` (when the crawler fetched this version) is provenance, set by the
+spider and optional on import, so a record carries it only when it is known.
+
+Timestamps are normalised to `YYYY-MM-DDTHH:MM:SSZ` with a four-digit year and must lie
+between 1800-01-01 and two days from now: everything downstream (the index's New Zealand
+days, sorting by string, the pages) relies on that.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import UTC, datetime
-from typing import Any, TypedDict
+from datetime import UTC, datetime, timedelta
+from typing import Any, NotRequired, TypedDict
 from zoneinfo import ZoneInfo
 
 ARC_ID_RE = re.compile(r"^[A-Z0-9]{26}$")
 # Stored dates are UTC; people read and search by New Zealand calendar days.
 NZ_TZ = ZoneInfo("Pacific/Auckland")
+# The range of dates a record may carry: before 1800 or in the future is a parsing error
+# somewhere upstream, and a year < 1000 or near 9999 breaks date arithmetic downstream.
+EARLIEST = datetime(1800, 1, 1, tzinfo=UTC)
+FUTURE_SLACK = timedelta(days=2)
 
 FIELDS: tuple[str, ...] = (
     "id",
@@ -31,6 +41,9 @@ FIELDS: tuple[str, ...] = (
     "updated",
     "premium",
 )
+# Provenance: about this copy of the article, not its content.
+PROVENANCE_FIELDS: tuple[str, ...] = ("fetched",)
+RECORD_FIELDS: tuple[str, ...] = (*FIELDS, *PROVENANCE_FIELDS)
 
 
 class Article(TypedDict):
@@ -47,6 +60,7 @@ class Article(TypedDict):
     published: str
     updated: str
     premium: bool
+    fetched: NotRequired[str]
 
 
 class InvalidRecord(ValueError):
@@ -54,19 +68,53 @@ class InvalidRecord(ValueError):
 
 
 def to_utc_iso(value: datetime) -> str:
-    """Format an aware datetime as ISO 8601 UTC with a Z suffix, to the second."""
-    return value.astimezone(UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """Format a datetime (naive: taken as UTC) as `YYYY-MM-DDTHH:MM:SSZ`, to the second.
+
+    ValueError when it has no UTC representation (an offset that crosses year 1 or 9999).
+    """
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    try:
+        utc = value.astimezone(UTC)
+    except OverflowError:
+        raise ValueError(f"{value.isoformat()} is out of range in UTC") from None
+    # Not strftime: its %Y does not pad years below 1000 on every platform.
+    return (
+        f"{utc.year:04d}-{utc.month:02d}-{utc.day:02d}"
+        f"T{utc.hour:02d}:{utc.minute:02d}:{utc.second:02d}Z"
+    )
 
 
 def parse_utc(value: str) -> datetime:
-    """Parse an ISO 8601 timestamp (Z or offset; naive is taken as UTC) to an aware datetime."""
+    """Parse an ISO 8601 timestamp (Z or offset; naive is taken as UTC) to an aware datetime.
+
+    ValueError for anything that is not one, or has no UTC representation.
+    """
     text = value.strip()
     if text.endswith(("Z", "z")):
         text = text[:-1] + "+00:00"
     parsed = datetime.fromisoformat(text)
     if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
+        return parsed.replace(tzinfo=UTC)
+    try:
+        return parsed.astimezone(UTC)
+    except OverflowError:
+        raise ValueError(f"{value!r} is out of range in UTC") from None
+
+
+def latest_allowed(now: datetime | None = None) -> datetime:
+    """The latest timestamp a record may carry: two days from `now` (default: the clock)."""
+    return (now or datetime.now(UTC)) + FUTURE_SLACK
+
+
+def _check_unicode(name: str, value: str) -> str:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise InvalidRecord(
+            f"{name} is not valid Unicode text: a lone surrogate at character {exc.start}"
+        ) from None
+    return value
 
 
 def _text(record: Mapping[str, Any], name: str, *, required: bool) -> str:
@@ -75,7 +123,7 @@ def _text(record: Mapping[str, Any], name: str, *, required: bool) -> str:
         value = ""
     if not isinstance(value, str):
         raise InvalidRecord(f"{name} must be a string, not {type(value).__name__}")
-    value = value.strip()
+    value = _check_unicode(name, value).strip()
     if required and not value:
         raise InvalidRecord(f"missing {name}")
     return value
@@ -87,44 +135,55 @@ def _str_list(record: Mapping[str, Any], name: str) -> list[str]:
         raise InvalidRecord(f"{name} must be a list of strings")
     seen: dict[str, None] = {}
     for item in value:
-        item = item.strip()
+        item = _check_unicode(name, item).strip()
         if item:
             seen.setdefault(item, None)
     return list(seen)
 
 
-def _timestamp(record: Mapping[str, Any], name: str) -> str:
+def _timestamp(record: Mapping[str, Any], name: str, now: datetime | None) -> str:
     raw = _text(record, name, required=True)
     try:
-        return to_utc_iso(parse_utc(raw))
+        when = parse_utc(raw)
     except ValueError:
         raise InvalidRecord(f"{name} is not an ISO 8601 date: {raw[:40]!r}") from None
+    if when < EARLIEST:
+        raise InvalidRecord(f"{name} is before 1800: {raw[:40]!r}")
+    if when > latest_allowed(now):
+        raise InvalidRecord(f"{name} is more than two days in the future: {raw[:40]!r}")
+    return to_utc_iso(when)
 
 
-def validate(record: Mapping[str, Any]) -> Article:
-    """Return the record normalised to the contract, or raise InvalidRecord with the reason."""
+def _check_fields(record: Mapping[str, Any]) -> None:
     if not isinstance(record, Mapping):
         raise InvalidRecord("a record must be a JSON object")
-    unknown = set(record) - set(FIELDS)
+    unknown = set(record) - set(RECORD_FIELDS)
     if unknown:
-        raise InvalidRecord(f"unknown fields: {', '.join(sorted(unknown))}")
+        names = ", ".join(sorted(repr(name)[:40] for name in unknown))
+        raise InvalidRecord(f"unknown fields: {names}")
+
+
+def validate(record: Mapping[str, Any], *, now: datetime | None = None) -> Article:
+    """Return the record normalised to the contract, or raise InvalidRecord with the reason.
+
+    `now` (default: the clock) bounds how far in the future a timestamp may be.
+    """
+    _check_fields(record)
     article_id = _text(record, "id", required=True)
     if not ARC_ID_RE.match(article_id):
         raise InvalidRecord(f"id is not a 26-character Arc id: {article_id[:40]!r}")
     url = _text(record, "url", required=True)
     if not url.startswith(("http://", "https://")):
         raise InvalidRecord(f"url is not absolute: {url[:80]!r}")
-    published = _timestamp(record, "published")
-    updated = _timestamp(record, "updated") if record.get("updated") else published
-    if updated < published:
-        updated = published
+    published = _timestamp(record, "published", now)
+    updated = _timestamp(record, "updated", now) if record.get("updated") else published
     premium = record.get("premium", False)
     if not isinstance(premium, bool):
         raise InvalidRecord("premium must be true or false")
     subsection = record.get("subsection")
     if subsection is not None and not isinstance(subsection, str):
         raise InvalidRecord("subsection must be a string or null")
-    return Article(
+    article = Article(
         id=article_id,
         url=url,
         title=_text(record, "title", required=True),
@@ -133,9 +192,17 @@ def validate(record: Mapping[str, Any]) -> Article:
         authors=_str_list(record, "authors"),
         source=_text(record, "source", required=True),
         section=_text(record, "section", required=True),
-        subsection=(subsection or "").strip() or None,
+        subsection=_text(record, "subsection", required=False) or None,
         tags=_str_list(record, "tags"),
         published=published,
-        updated=updated,
+        updated=max(updated, published),  # one format: strings compare as times
         premium=premium,
     )
+    if record.get("fetched"):
+        article["fetched"] = _timestamp(record, "fetched", now)
+    return article
+
+
+def content_of(article: Mapping[str, Any]) -> dict[str, Any]:
+    """The record's content fields only (no provenance): what a version is compared by."""
+    return {name: article.get(name) for name in FIELDS}

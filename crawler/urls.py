@@ -17,8 +17,21 @@ _LEGACY_PATH_RE = re.compile(r"/article\.cfm$", re.IGNORECASE)
 # Path segments that mark pages which are never articles even when an id follows them.
 _NOT_ARTICLE_SEGMENTS = frozenset(
     {
-        "people", "author", "authors", "video", "videos", "gallery", "galleries",
-        "photo-gallery", "photos", "search", "topic", "topics", "tag", "tags", "arc",
+        "people",
+        "author",
+        "authors",
+        "video",
+        "videos",
+        "gallery",
+        "galleries",
+        "photo-gallery",
+        "photos",
+        "search",
+        "topic",
+        "topics",
+        "tag",
+        "tags",
+        "arc",
     }
 )
 

@@ -1,7 +1,8 @@
 """The index directory's layout, shared by the code that writes builds and the code that reads them.
 
     index_dir/current          symlink → the live build (replaced with os.replace)
-    index_dir/build-<stamp>/   one complete Whoosh index + meta.json (format, watermark, times)
+    index_dir/build-<stamp>/   one complete Whoosh index + meta.json (format, watermark, times,
+                               and the size of every index file as written)
     index_dir/index.lock       fcntl lock held by a rebuild or update (released on death)
 
 `FORMAT` is the on-disk format this version writes and reads (meta.json "format"). Builds of
@@ -23,13 +24,18 @@ LOCK_NAME = "index.lock"
 META_NAME = "meta.json"
 BUILD_PREFIX = "build-"
 # 1: Whoosh's own postings; 2: packed blocks (index.ondisk.codec); 3: the same blocks, with the
-# pickled classes moved to index.ondisk; 4: positions count stop words and line breaks, the
-# stops field, pairs with stop words, 1-byte position gaps (exact phrases).
-FORMAT = 4
+# pickled classes moved to index.ondisk; 4: id, tag and author columns (tag/author facets, exports);
+# 5: positions count stop words and line breaks, the stops field, pairs with stop words,
+# 1-byte position gaps (exact phrases).
+FORMAT = 5
 
 
 class IndexBusy(RuntimeError):
     """Another rebuild or update holds the index lock."""
+
+
+class BadMeta(ValueError):
+    """A build's meta.json is missing, unreadable or not what a build writes."""
 
 
 @contextmanager
@@ -68,7 +74,15 @@ def current_build(index_dir: Path) -> Path | None:
 
 
 def read_meta(build_dir: Path) -> dict[str, object]:
-    return json.loads((build_dir / META_NAME).read_text(encoding="utf-8"))
+    """The build's meta.json (raises BadMeta when it cannot be read or is not a build's)."""
+    path = build_dir / META_NAME
+    try:
+        meta = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:  # ValueError: not UTF-8, or not JSON
+        raise BadMeta(f"{path} cannot be read ({exc})") from exc
+    if not isinstance(meta, dict) or not isinstance(meta.get("watermark"), int):
+        raise BadMeta(f"{path} is not a build's meta.json (no watermark)")
+    return meta
 
 
 def format_of(build_dir: Path) -> int:
@@ -107,3 +121,37 @@ def swap_in(index_dir: Path, build_dir: Path) -> None:
 
 def dir_bytes(path: Path) -> int:
     return sum(p.stat().st_size for p in path.iterdir() if p.is_file())
+
+
+def file_sizes(build_dir: Path) -> dict[str, int]:
+    """The size of every index file of a build, by path inside it (meta.json "files").
+
+    Index files never change once written (a commit writes new segment, TOC and vocabulary
+    files), so a file whose size differs from this record was truncated or replaced.
+    Temporary files and directories (".tmp", hidden ones) and Whoosh's lock are left out.
+    """
+    found = {}
+    for path in sorted(build_dir.rglob("*")):
+        name = path.relative_to(build_dir).as_posix()
+        transient = ".tmp" in name or "/." in f"/{name}" or name.endswith("LOCK")
+        if path.is_file() and name != META_NAME and not transient:
+            found[name] = path.stat().st_size
+    return found
+
+
+def changed_files(build_dir: Path, meta: dict[str, object]) -> list[str]:
+    """Index files recorded in `meta` whose size on disk is not the recorded one, with how.
+
+    Files that are gone are not reported here: a merge removes the segments it replaces,
+    and opening a segment whose file is missing fails on its own.
+    """
+    recorded = meta.get("files")
+    problems = []
+    for name, size in (recorded if isinstance(recorded, dict) else {}).items():
+        try:
+            found = (build_dir / name).stat().st_size
+        except FileNotFoundError:
+            continue
+        if found != size:
+            problems.append(f"{name} is {found:,} bytes, written as {size:,}")
+    return problems

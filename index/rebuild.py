@@ -4,8 +4,9 @@
     python -m index.rebuild --incremental   # only what changed since the last build/update
 
 Reads the data directory from `crawler.config.load_config()` (HERALD_DATA_DIR). A progress
-bar (articles, rate, ETA) goes to stderr. Exits non-zero with a message when another rebuild
-or update holds the lock.
+bar (articles, rate, ETA) goes to stderr (`--quiet` turns it off). Exits 2 with one line when
+it cannot (no archive, another rebuild running, disk full, ...), 130 when interrupted; a
+failed rebuild removes its partial build and leaves the live index serving.
 """
 
 from __future__ import annotations
@@ -15,11 +16,12 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from crawler.archive import ArchiveError
 from crawler.config import load_config
-from index.layout import IndexBusy
-from index.maintain.build import BuildFailed, rebuild
-from index.maintain.incremental import NoIndex, update
+from index.commands import archive_missing, no_archive, run, say, skipped_note
+from index.maintain.build import rebuild
+from index.maintain.incremental import update
+
+PROG = "index.rebuild"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -38,29 +40,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     config = load_config()
-    if not config.archive_path.exists():
-        print(f"index.rebuild: no archive at {config.archive_path}", file=sys.stderr)  # noqa: T201
+    if archive_missing(config):
+        say(PROG, no_archive(config))
         return 2
-    try:
+
+    def command() -> int:
         if args.incremental:
-            done = update(config.archive_path, config.index_dir)
-            print(f"updated {done.articles} articles (watermark {done.watermark_after})")  # noqa: T201
+            done = update(config.archive, config.index_dir, progress=not args.quiet)
+            print(  # noqa: T201 - the CLI's summary
+                f"updated {done.articles} articles (watermark {done.watermark_after})"
+                + skipped_note(done.skipped)
+            )
             return 0
         report = rebuild(
-            config.archive_path, config.index_dir, procs=max(1, args.procs), progress=not args.quiet
+            config.archive, config.index_dir, procs=max(1, args.procs), progress=not args.quiet
         )
-    except (IndexBusy, NoIndex, ArchiveError, BuildFailed) as exc:
-        print(f"index.rebuild: {exc}", file=sys.stderr)  # noqa: T201 - CLI output
-        return 2
-    except KeyboardInterrupt:
-        print("index.rebuild: interrupted; the live index is unchanged", file=sys.stderr)  # noqa: T201
-        return 130
-    print(  # noqa: T201 - the CLI's summary
-        f"indexed {report.articles} articles in {report.seconds:.1f} s "
-        f"({report.rate:.0f}/s), {report.index_bytes / max(1, report.articles):.0f} bytes/article"
-        f" → {report.build_dir}"
-    )
-    return 0
+        print(  # noqa: T201 - the CLI's summary
+            f"indexed {report.articles} articles in {report.seconds:.1f} s "
+            f"({report.rate:.0f}/s), {report.index_bytes / max(1, report.articles):.0f} "
+            f"bytes/article → {report.build_dir}" + skipped_note(report.skipped)
+        )
+        return 0
+
+    return run(PROG, config, command)
 
 
 if __name__ == "__main__":

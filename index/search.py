@@ -1,180 +1,208 @@
 """The search API of the index: the only module that runs Whoosh queries.
 
-One `Searcher` per process, shared by threads (Whoosh readers are not thread-safe, so calls
-are serialised by a lock). It keeps one Whoosh searcher open, notices at most once a second
-when a rebuild swapped in a new index (or an update committed) and switches without a
-restart. Parsing, matching, ranking, facets and snippets are index.engine's; this module
-holds the open index and puts one answer together; hits are filled from the archive by id.
+One `Searcher` per process, shared by threads. Whoosh readers are not thread-safe, so the
+work on the open index is serialised by a lock; that work is bounded by the query's
+WorkBudget (index.limits), and what needs no reader runs outside the lock: reading the
+query text, and filling the page's hits from the archive with their snippets. The
+Searcher keeps one index generation and the archive open (index.live): within a second it
+notices a swapped-in index, an update's commit or an archive file moved over the old one,
+and switches without a restart; a damaged index or archive raises IndexDamaged or
+ArchiveError (the web's 503s). Parsing, matching, ranking, facets and snippets are
+index.engine's.
 
 Date drill-down: the year facet counts over all years (so another year can be picked),
 the month facet over the chosen year, the day facet over the chosen month; every other
-facet counts over the final filtered match set. The timeline is the deepest of those.
+facet counts over the final filtered match set (tags and authors too: the first FACET_TOP
+of them; `facet_values` gives all). The timeline is the deepest of the date facets,
+normalised and compared with other queries when asked (index.engine.timelines). Exports
+take every match's id in order (`ordered_ids`) and read the archive themselves.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-import time
 from pathlib import Path
 
 import numpy as np
-from whoosh import index as whoosh_index
-from whoosh.searching import Searcher as WhooshSearcher
 
-from crawler.archive import Archive
-from index.engine.cache import PostingsCache
+from crawler.archive import ArchiveLocation
+from index.engine.budget import WorkBudget
 from index.engine.docsets import query_docs
+from index.engine.explain import explain, machine_form
 from index.engine.facets import Columns
-from index.engine.query import ParsedQuery, make_parser, parse, positive_terms
-from index.engine.ranking import Ranker, top_pages
+from index.engine.query import ParsedQuery, positive_terms, resolve
+from index.engine.ranking import ordered, top_pages
 from index.engine.requests import Period, validate_request
 from index.engine.setops import union
-from index.engine.snippets import lead, snippet
-from index.engine.suggest import suggest
-from index.layout import FORMAT, current_build, current_target, format_of
-from index.model import Hit, IndexUnavailable, SearchRequest, SearchResult, TimelineBar
-from index.ondisk.analysis import value_key
+from index.engine.suggest import Speller, Texts, article_text
+from index.engine.syntax import parse_syntax
+from index.engine.timelines import fill_timelines
+from index.hits import make_hit
+from index.live import Generation, LiveArchive, LiveIndex, storage_faults
+from index.model import (
+    FACET_TOP,
+    FacetValue,
+    Hit,
+    InvalidRequest,
+    SearchRequest,
+    SearchResult,
+)
 from index.ondisk.schema import CONTENT
 
 logger = logging.getLogger(__name__)
-CHECK_INTERVAL = 1.0  # seconds between checks for a newly swapped-in index
-SUGGEST_MAX_WORDS = 10
+CHECK_INTERVAL = 1.0  # seconds between looks for a swapped-in index or a replaced archive
 RELATED_TERMS = 5  # key terms of an article that find related ones (Whoosh's more_like: 5)
+RANKED_FIELDS = (CONTENT, "title", "standfirst")
 
 
 class Searcher:
     """Answers SearchRequests from the live index under `index_dir`."""
 
-    def __init__(self, index_dir: Path, archive_path: Path) -> None:
+    def __init__(
+        self,
+        index_dir: Path,
+        archive_path: ArchiveLocation,
+        *,
+        show_premium_text: bool = False,
+        label_facets: bool = True,
+    ) -> None:
         self.index_dir = Path(index_dir)
-        self.archive_path = Path(archive_path)
+        self.label_facets = label_facets  # tag and author facets (off: bench.facets' baseline)
+        self.archive_path = archive_path  # a SQLite file, or a postgresql:// URL
+        self.show_premium_text = show_premium_text
         self._lock = threading.RLock()
-        self._parser = make_parser()
-        self._target: str | None = None
-        self._ix: whoosh_index.Index | None = None
-        self._searcher: WhooshSearcher | None = None
-        self._columns: Columns | None = None
-        self._ranker: Ranker | None = None
-        self._checked = 0.0
-        self._archive: Archive | None = None
+        self._archive_lock = threading.Lock()
+        self.live = LiveIndex(self.index_dir)
+        self._archive = LiveArchive(self.archive_path)
 
     # -- lifecycle -------------------------------------------------------------------------
 
     def close(self) -> None:
         with self._lock:
-            self._drop()
-            if self._archive is not None:
+            self.live.close()
+            with self._archive_lock:
                 self._archive.close()
-                self._archive = None
 
-    def _drop(self) -> None:
-        if self._searcher is not None:
-            self._searcher.close()
-        if self._ix is not None:
-            self._ix.close()
-        self._searcher = self._ix = self._columns = self._ranker = None
-        self._target = None
+    def _current(self) -> Generation:
+        """The open generation, switching to a newer index when one appeared (under the lock)."""
+        return self.live.current(CHECK_INTERVAL)
 
-    def _open(self, build_dir: Path) -> None:
-        found = format_of(build_dir)
-        if found != FORMAT:
-            # Older builds pickled classes this version no longer has: never unpickle them.
-            raise IndexUnavailable(
-                f"the index at {self.index_dir} was built by an older version (format {found}, "
-                f"this version reads {FORMAT}): run `python -m index.rebuild`"
-            )
-        ix = whoosh_index.open_dir(build_dir)
-        searcher = ix.searcher()
-        cache = PostingsCache(searcher)
-        columns, ranker = Columns(searcher), Ranker(searcher, cache)
-        self._drop()
-        self._ix, self._searcher, self._columns, self._ranker = ix, searcher, columns, ranker
-        self._target = build_dir.name
-        logger.info("opened index %s (%d documents)", build_dir, searcher.doc_count())
-
-    def _current(self) -> tuple[WhooshSearcher, Columns]:
-        """The open searcher, switching to a newer index when one appeared."""
-        now = time.monotonic()
-        if self._searcher is None or now - self._checked >= CHECK_INTERVAL:
-            self._checked = now
-            target = current_target(self.index_dir)
-            if target is None or current_build(self.index_dir) is None:
-                if self._searcher is None:
-                    raise IndexUnavailable(f"no index at {self.index_dir}; run index.rebuild")
-            elif target != self._target or not self._searcher.up_to_date():
-                # a rebuild swapped in a new build, or an incremental update committed
-                self._open(self.index_dir / target)
-        assert self._searcher is not None
-        assert self._columns is not None
-        return self._searcher, self._columns
-
-    def _archive_db(self) -> Archive:
-        if self._archive is None:
-            self._archive = Archive(self.archive_path, readonly=True)
-        return self._archive
+    def _articles(self, ids: list[str]) -> dict[str, dict]:
+        with self._archive_lock:
+            return self._archive.get_many(ids, CHECK_INTERVAL)  # type: ignore[return-value]
 
     def drop_caches(self) -> None:
         """Forget cached postings (benchmarks use this to measure cold queries)."""
         with self._lock:
-            if self._ranker is not None:
-                self._ranker.cache.clear()
+            if self.live.gen is not None:
+                self.live.gen.ranker.cache.clear()
 
+    @storage_faults
     def doc_count(self) -> int:
         with self._lock:
-            return self._current()[0].doc_count()
+            return self._current().searcher.doc_count()
+
+    @storage_faults
+    def health(self) -> dict[str, object]:
+        """Read the live index for real (see LiveIndex.health); raises IndexUnavailable."""
+        with self._lock:
+            return self.live.health()
 
     # -- search ----------------------------------------------------------------------------
 
+    @storage_faults
     def search(self, request: SearchRequest) -> SearchResult:
         """Answer one request (raises InvalidRequest or IndexUnavailable)."""
         period = validate_request(request)
+        trees = [parse_syntax(q) for q in (request.q, *request.compare)]  # outside the lock
         with self._lock:
-            searcher, cols = self._current()
-            parsed = parse(request.q, self._parser, searcher)
-            base = self._matching(searcher, cols, parsed, request)
-            final = base[period.mask(cols, base)] if period.level else base
+            gen = self._current()
+            reader = gen.searcher.reader()
+            parsed = self._resolve(gen, trees[0])
+            mask = gen.columns.base_mask(request)
+            base = self._matching(gen, parsed, mask)
+            final = base[period.mask(gen.columns, base)] if period.level else base
             result = SearchResult(
                 query=request.q,
                 total=int(final.size),
                 page=request.page,
                 page_size=request.page_size,
-                interpreted=parsed.interpreted if parsed else "",
+                interpreted=explain(parsed, request, gen.vocab, reader),
+                parsed=machine_form(parsed),
             )
-            ranked = self._page(cols, parsed, request, final)
-            result.hits = self._hits(searcher, ranked, parsed)
-            self._facets(result, cols, base, final, period)
-            if parsed and len(parsed.words) <= SUGGEST_MAX_WORDS:
-                result.suggestion = suggest(request.q, searcher.reader())
-            return result
+            ranked = self._page(gen, parsed, request, final)
+            ids = [gen.searcher.stored_fields(d)["id"] for d in ranked]
+            self._facets(result, gen.columns, base, final, period)
+            compared = dict(zip(request.compare, trees[1:], strict=True))
+            fill_timelines(
+                result,
+                gen.columns,
+                request,
+                period,
+                mask,
+                lambda words: self._matching(gen, self._resolve(gen, compared[words]), mask),
+            )
+            if parsed is not None:
+                speller = Speller(reader, gen.vocab, self._spelling_source(gen))
+                result.suggestion = speller.suggest(request.q, parsed, result.total)
+        result.hits = self._hits(ids, _highlight_terms(parsed))
+        return result
+
+    @storage_faults
+    def facet_values(self, request: SearchRequest, facet: str) -> list[FacetValue]:
+        """Every value of the multi-valued `facet` ("tag" or "author") over the request's
+        matches, most frequent first (the answer of `search` has the first FACET_TOP)."""
+        period = validate_request(request)
+        tree = parse_syntax(request.q)
+        with self._lock:
+            gen = self._current()
+            if facet not in gen.columns.labels:
+                raise InvalidRequest(f"no facet {facet!r}: one of {', '.join(gen.columns.labels)}")
+            final = self._final(gen, self._resolve(gen, tree), request, period)
+            return gen.columns.labels[facet].count(final)
+
+    @storage_faults
+    def ordered_ids(self, request: SearchRequest) -> np.ndarray:
+        """The ids of every match (page and page_size ignored), in the request's order, as
+        an array of 26-byte ASCII strings: what an export streams, taken in one step under
+        the lock so the archive can then be read without it."""
+        period = validate_request(request)
+        tree = parse_syntax(request.q)
+        with self._lock:
+            gen = self._current()
+            parsed = self._resolve(gen, tree)
+            final = self._final(gen, parsed, request, period)
+            terms = _rank_terms(parsed)
+            ranker = gen.ranker if terms and request.sort == "relevance" else None
+            order = ordered(
+                final, terms, ranker, gen.columns.published, request.sort, 0, final.size
+            )
+            return gen.columns.ids[order]
+
+    def _resolve(self, gen: Generation, tree: object) -> ParsedQuery | None:
+        reader = gen.searcher.reader()
+        return resolve(tree, gen.searcher.schema, gen.vocab, reader, WorkBudget())
+
+    def _final(
+        self, gen: Generation, parsed: ParsedQuery | None, req: SearchRequest, period: Period
+    ) -> np.ndarray:
+        """Sorted doc numbers matching the query, every filter and the drill-down period."""
+        base = self._matching(gen, parsed, gen.columns.base_mask(req))
+        return base[period.mask(gen.columns, base)] if period.level else base
 
     def _matching(
-        self,
-        searcher: WhooshSearcher,
-        cols: Columns,
-        parsed: ParsedQuery | None,
-        req: SearchRequest,
+        self, gen: Generation, parsed: ParsedQuery | None, mask: np.ndarray
     ) -> np.ndarray:
-        """Sorted doc numbers matching the query and all filters but the date drill-down."""
-        mask = cols.base_mask(req)
-        if req.author:
-            assert self._ranker is not None
-            allowed = self._ranker.cache.get("author_key", value_key(req.author))[0]
-            author_mask = np.zeros(cols.size, bool)
-            author_mask[allowed] = True
-            mask &= author_mask
+        """Sorted doc numbers matching the query among those `mask` lets through (every
+        filter but the date drill-down: Columns.base_mask)."""
         if parsed is None:
             return np.flatnonzero(mask)
-        assert self._ranker is not None
-        docs = query_docs(searcher, parsed.match, self._ranker.cache)
+        docs = query_docs(gen.searcher, parsed.match, gen.ranker.cache)
         return docs[mask[docs]]
 
     def _page(
-        self,
-        cols: Columns,
-        parsed: ParsedQuery | None,
-        req: SearchRequest,
-        docs: np.ndarray,
+        self, gen: Generation, parsed: ParsedQuery | None, req: SearchRequest, docs: np.ndarray
     ) -> list[int]:
         """The doc numbers of the requested page, in the requested order."""
         start, stop = (req.page - 1) * req.page_size, req.page * req.page_size
@@ -182,44 +210,26 @@ class Searcher:
             return []
         terms = _rank_terms(parsed)
         if terms and req.sort == "relevance":
-            assert self._ranker is not None
-            return self._ranker.top(docs, terms, start, stop)
+            assert parsed is not None
+            return gen.ranker.top(docs, terms, start, stop, parsed.content_frequencies())
         # Newest first unless "oldest"; ties broken by document number for stable paging.
-        published = cols.published[docs]
+        published = gen.columns.published[docs]
         return top_pages(docs, published if req.sort == "oldest" else -published, start, stop)
 
-    def _hits(
-        self, searcher: WhooshSearcher, docnums: list[int], parsed: ParsedQuery | None
-    ) -> list[Hit]:
-        ids = [searcher.stored_fields(d)["id"] for d in docnums]
-        articles = self._archive_db().get_many(ids)
-        terms = _highlight_terms(parsed)
-        hits = []
-        for article_id in ids:
-            a = articles.get(article_id)
-            if a is None:  # indexed but no longer archived: skip rather than fail
-                continue
-            text = (
-                snippet(a["body"], a["standfirst"], terms)
-                if terms
-                else lead(a["standfirst"] or a["body"])
-            )
-            hits.append(
-                Hit(
-                    id=a["id"],
-                    title=a["title"],
-                    url=a["url"],
-                    section=a["section"],
-                    subsection=a["subsection"],
-                    authors=a["authors"],
-                    source=a["source"],
-                    published=a["published"],
-                    premium=a["premium"],
-                    snippet=text,
-                    standfirst=a["standfirst"],
-                )
-            )
-        return hits
+    def _hits(self, ids: list[str], terms: set[str]) -> list[Hit]:
+        articles = self._articles(ids)
+        # Indexed but no longer archived: skipped rather than failed.
+        return [make_hit(articles[i], terms, self.show_premium_text) for i in ids if i in articles]
+
+    def _spelling_source(self, gen: Generation) -> Texts:
+        """Texts of articles holding a word in a dictionary field, to read its spelling."""
+
+        def texts(dictionary: str, folded: str, limit: int) -> list[str]:
+            docs = gen.ranker.cache.get(dictionary, folded)[0][:limit]
+            ids = [gen.searcher.stored_fields(int(d))["id"] for d in docs]
+            return [article_text(a, dictionary) for a in self._articles(ids).values()]
+
+        return texts
 
     def _facets(
         self,
@@ -242,36 +252,52 @@ class Searcher:
         if period.month is not None:
             in_month = base[cols.month_of(base) == period.month]
             result.facets["day"] = cols.days(in_month)
-        level = "day" if "day" in result.facets else "month" if "month" in result.facets else "year"
-        result.timeline = [TimelineBar(f.value, f.count) for f in result.facets[level]]
+        for facet, coded in cols.labels.items() if self.label_facets else ():
+            result.facets[facet] = coded.count(final, limit=FACET_TOP)
+
+    # -- the words of a search, for the article page ---------------------------------------
+
+    @storage_faults
+    def highlight_terms(self, q: str) -> set[str]:
+        """The analysed words a query asks for (not those it excludes), to mark in a text;
+        empty for an empty query. Raises InvalidRequest as search() would."""
+        tree = parse_syntax(q)
+        with self._lock:
+            gen = self._current()
+            reader = gen.searcher.reader()
+            parsed = resolve(tree, gen.searcher.schema, gen.vocab, reader, WorkBudget())
+        return _highlight_terms(parsed)
 
     # -- more like this --------------------------------------------------------------------
 
+    @storage_faults
     def related(self, article_id: str, limit: int = 5) -> list[Hit]:
         """Articles most like `article_id`, best first: BM25F over its key terms (the words
         Whoosh's Bo1 model picks from its text, as Whoosh's more_like does)."""
         with self._lock:
-            searcher, cols = self._current()
-            docnum = searcher.document_number(id=article_id)
-            article = self._archive_db().get(article_id)
+            gen = self._current()
+            docnum = gen.searcher.document_number(id=article_id)
+            article = self._articles([article_id]).get(article_id)
             if docnum is None or article is None:
                 return []
-            assert self._ranker is not None
             text = f"{article['title']}\n{article['standfirst']}\n{article['body']}"
+            searcher = gen.searcher
             terms = [t for t, _ in searcher.key_terms_from_text(CONTENT, text, RELATED_TERMS)]
-            cache = self._ranker.cache
+            cache, cols = gen.ranker.cache, gen.columns
             docs = union([cache.get(CONTENT, t)[0] for t in terms], cols.size)
             docs = docs[cols.live[docs] & (docs != docnum)]
-            return self._hits(searcher, self._ranker.top(docs, terms, 0, limit), None)
+            ranked = gen.ranker.top(docs, terms, 0, limit)
+            ids = [searcher.stored_fields(d)["id"] for d in ranked]
+        return self._hits(ids, set())
 
 
 def _rank_terms(parsed: ParsedQuery | None) -> list[str]:
     if parsed is None:
         return []
-    return list(dict.fromkeys(positive_terms(parsed.match, (CONTENT, "title", "standfirst"))))
+    return list(dict.fromkeys(positive_terms(parsed.match, RANKED_FIELDS)))
 
 
 def _highlight_terms(parsed: ParsedQuery | None) -> set[str]:
     if parsed is None:
         return set()
-    return set(positive_terms(parsed.match, (CONTENT, "title", "standfirst")))
+    return set(positive_terms(parsed.match, RANKED_FIELDS))

@@ -7,9 +7,11 @@ import json
 import sys
 from collections.abc import Sequence
 
-from crawler.archive import ArchiveError
 from crawler.config import load_config
-from index.maintain.report import OlderFormat, collect
+from index.commands import looked_in, run, say
+from index.maintain.report import collect
+
+PROG = "index.stats"
 
 
 def _print_text(stats: dict[str, object]) -> None:
@@ -35,19 +37,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print JSON")
     args = parser.parse_args(argv)
     config = load_config()
-    try:
-        stats = collect(config.archive_path, config.index_dir)
-    except (ArchiveError, OlderFormat) as exc:
-        print(f"index.stats: {exc}", file=sys.stderr)  # noqa: T201
-        return 2
-    if stats is None:
-        print(f"index.stats: no index at {config.index_dir}", file=sys.stderr)  # noqa: T201
-        return 2
-    if args.json:
-        print(json.dumps(stats, indent=1))  # noqa: T201
-    else:
-        _print_text(stats)
-    return 0
+
+    def command() -> int:
+        stats = collect(config.archive, config.index_dir)
+        if stats is None:
+            say(
+                PROG,
+                f"no index in {config.index_dir} {looked_in(config)}; build one with "
+                "`python -m index.rebuild`",
+            )
+            return 2
+        if args.json:
+            print(json.dumps(stats, indent=1))  # noqa: T201
+        else:
+            _print_text(stats)
+        return 0
+
+    return run(PROG, config, command)
 
 
 if __name__ == "__main__":

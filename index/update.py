@@ -1,7 +1,8 @@
 """Incremental index update: `python -m index.update` (the same as `index.rebuild --incremental`).
 
 Indexes the articles archived or changed since the last build or update
-(index.maintain.incremental). Exits 2 with one line when it cannot.
+(index.maintain.incremental), with a progress bar on stderr (`--quiet` turns it off). Exits 2
+with one line when it cannot.
 """
 
 from __future__ import annotations
@@ -11,11 +12,11 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from crawler.archive import ArchiveError
 from crawler.config import load_config
-from index.layout import IndexBusy
-from index.maintain.build import BuildFailed
-from index.maintain.incremental import NoIndex, update
+from index.commands import archive_missing, no_archive, run, say, skipped_note
+from index.maintain.incremental import update
+
+PROG = "index.update"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -23,16 +24,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         prog="python -m index.update",
         description="Index the articles archived or changed since the last build or update.",
     )
-    parser.parse_args(argv)
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     config = load_config()
-    try:
-        report = update(config.archive_path, config.index_dir)
-    except (IndexBusy, NoIndex, ArchiveError, BuildFailed) as exc:
-        print(f"index.update: {exc}", file=sys.stderr)  # noqa: T201 - CLI output
+    if archive_missing(config):
+        say(PROG, no_archive(config))
         return 2
-    print(f"updated {report.articles} articles (watermark {report.watermark_after})")  # noqa: T201
-    return 0
+
+    def command() -> int:
+        report = update(config.archive, config.index_dir, progress=not args.quiet)
+        print(  # noqa: T201 - the CLI's summary
+            f"updated {report.articles} articles (watermark {report.watermark_after})"
+            + skipped_note(report.skipped)
+        )
+        return 0
+
+    return run(PROG, config, command)
 
 
 if __name__ == "__main__":

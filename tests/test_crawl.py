@@ -14,13 +14,14 @@ import subprocess
 import sys
 import urllib.request
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from parsel import Selector
 
-from crawler.record import FIELDS, Article
+from crawler.archive import Archive
+from crawler.record import FIELDS, RECORD_FIELDS, Article, parse_utc
 from crawler.urls import arc_id_from_url
 from tests.crawl_support import (
     REPO,
@@ -46,6 +47,7 @@ from tests.sample_site.site import (
 )
 
 pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def served() -> Iterator[SampleServer]:
@@ -77,8 +79,20 @@ def test_items_jsonl_has_exactly_the_record_fields(full: tuple[Crawl, Path]) -> 
     lines = (full[1] / "items.jsonl").read_text("utf-8").splitlines()
     items = [json.loads(line) for line in lines]
     assert items
-    assert all(list(item) == list(FIELDS) for item in items)
+    assert all(list(item) == list(RECORD_FIELDS) for item in items)
     assert sorted(i["id"] for i in items) == sorted(archived(full[1]))
+
+
+def test_crawled_records_say_when_they_were_fetched(full: tuple[Crawl, Path]) -> None:
+    with Archive(full[1] / "archive.sqlite3", readonly=True) as archive:
+        records = list(archive)
+        histories = [archive.history(a["id"]) for a in records]
+    now = datetime.now(UTC)
+    for record, history in zip(records, histories, strict=True):
+        fetched = parse_utc(record["fetched"])
+        assert now - timedelta(minutes=30) < fetched <= now
+        assert history is not None
+        assert history.first_seen == history.last_seen == record["fetched"]
 
 
 def test_server_was_asked_only_for_what_it_should(
@@ -104,12 +118,39 @@ def test_retried_missing_and_malformed_pages_are_counted(
     flaky_id = served.site.pages[next(iter(served.site.flaky))].article["id"]
     assert flaky_id in archived(data_dir)
     assert result.stat("retry/reason_count/503 Service Unavailable") == 1
-    assert result.stat("httperror/response_ignored_status_count/404") == 1
+    assert result.stat("herald/errors/http/404") == 1  # gone: counted, not a failure
     assert any(MISSING_ID in p for p in result.paths)
     invalid = [p for p in served.site.pages.values() if p.expected is None]
     assert result.stat("herald/dropped") + result.stat("herald/not_article") == len(invalid)
     assert result.stat("herald/dropped/missing_body") >= 1  # the page rendered without text
     assert "dropped http" in result.log
+
+
+def test_the_crawl_ends_with_a_short_summary(
+    served: SampleServer, full: tuple[Crawl, Path]
+) -> None:
+    result = full[0]
+    # The summary is the last thing the crawl prints, after Scrapy's stats dump.
+    tail = result.log[result.log.rindex("Spider closed") :]
+    summary = tail[tail.index("crawl finished in") :].splitlines()
+    assert re.match(
+        r"crawl finished in \d+\.\d s: (\d+) pages fetched, [\d.]+ pages/s$",
+        summary[0].split("] INFO: ")[-1],
+    )
+    assert int(re.search(r"(\d+) pages fetched", summary[0]).group(1)) == result.stat(
+        "response_received_count"
+    )
+    lines = {line.split()[0]: line.strip() for line in summary[1:]}
+    new = len(served.site.expected_records())
+    assert lines["articles"].startswith(f"articles     {new} new, 0 updated, 0 unchanged")
+    dropped = result.stat("herald/dropped")
+    assert dropped >= 1
+    assert lines["dropped"] == (
+        f"dropped      {dropped} (missing_body {result.stat('herald/dropped/missing_body')})"
+    )
+    assert lines["not"] == f"not articles {result.stat('herald/not_article')} pages"
+    assert lines["errors"].startswith("errors       HTTP 404 ×1; no download errors; 1 retry")
+    assert len(summary) == 5
 
 
 def test_second_crawl_refetches_only_the_changed_article(
@@ -119,8 +160,9 @@ def test_second_crawl_refetches_only_the_changed_article(
     target = next(p for p in site.pages.values() if p.layout and p.expected)
     before = archived(data_dir)
     new_updated = "2026-11-01T00:00:00Z"
-    changed = site.update_article(target.article["id"], body="A corrected story.\n\nIn full.",
-                                  updated=new_updated)
+    changed = site.update_article(
+        target.article["id"], body="A corrected story.\n\nIn full.", updated=new_updated
+    )
     result = crawl(served, data_dir)
     assert result.returncode == 0, result.log[-3000:]
     # Pages that never made it into the archive (malformed, not articles) are asked again;
@@ -134,6 +176,17 @@ def test_second_crawl_refetches_only_the_changed_article(
     }
     assert result.stat("herald/archive/updated") == 1
     assert result.stat("herald/archive/inserted") == 0
+    # The previous version is kept; each version says when it was fetched.
+    with Archive(data_dir / "archive.sqlite3", readonly=True) as archive:
+        history = archive.history(changed["id"])
+    assert history is not None
+    assert [v.updated for v in history.versions] == [before[changed["id"]]["updated"], new_updated]
+    first, second = (v.fetched for v in history.versions)
+    assert first is not None
+    assert second is not None
+    assert first <= second
+    assert history.first_seen == first
+    assert history.last_seen == second
 
 
 def _daily_paths(paths: list[str]) -> set[str]:
@@ -153,7 +206,8 @@ def test_date_range_reads_only_the_daily_sitemaps_in_range(tmp_path: Path) -> No
     assert not any(sitemaps.NEWS_PATH in p for p in result.paths)
     assert set(page_fetches(site, result.paths)) == _listed_articles(site, server, since, until)
     assert set(archived(tmp_path)) == {
-        site.pages[path].expected["id"] for path in _listed_articles(site, server, since, until)
+        site.pages[path].expected["id"]
+        for path in _listed_articles(site, server, since, until)
         if site.pages[path].expected
     }
 
@@ -176,8 +230,11 @@ def test_latest_reads_only_the_news_sitemap(tmp_path: Path) -> None:
     assert result.returncode == 0, result.log[-3000:]
     sitemaps_read = {p.split("?")[0] for p in result.paths if "/arc/outboundfeeds/" in p}
     assert sitemaps_read == {sitemaps.NEWS_PATH}
-    news = {p.article["id"] for p in site.news_pages()
-            if path_of(p.article["url"]) not in site.disallowed}
+    news = {
+        p.article["id"]
+        for p in site.news_pages()
+        if path_of(p.article["url"]) not in site.disallowed
+    }
     assert set(archived(tmp_path)) == news
     fetches = page_fetches(site, result.paths)
     fetches.pop(next(iter(site.flaky)), None)  # a 503, then the retry
@@ -195,12 +252,27 @@ def test_latest_reads_only_the_news_sitemap(tmp_path: Path) -> None:
 def test_bad_dates_are_a_clear_error(tmp_path: Path, args: list[str], message: str) -> None:
     options = [part for arg in args for part in ("-a", arg)]
     done = subprocess.run(
-        [sys.executable, "-m", "scrapy", "crawl", "herald", *options,
-         "-s", f"HERALD_DATA_DIR={tmp_path}", "-s", "HERALD_BASE_URL=http://127.0.0.1:9"],
-        cwd=REPO, capture_output=True, text=True, timeout=60, check=False,
+        [
+            sys.executable,
+            "-m",
+            "scrapy",
+            "crawl",
+            "herald",
+            *options,
+            "-s",
+            f"HERALD_DATA_DIR={tmp_path}",
+            "-s",
+            "HERALD_BASE_URL=http://127.0.0.1:9",
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
-    assert done.returncode != 0
-    assert message in done.stderr
+    assert done.returncode == 2  # a usage error, as Scrapy's own option errors
+    assert message in done.stderr.strip().splitlines()[-1]
+    assert "Traceback" not in done.stderr
     assert not (tmp_path / "archive.sqlite3").exists()
 
 
@@ -223,7 +295,8 @@ def test_killed_crawl_keeps_its_batches_and_the_rerun_completes(tmp_path: Path) 
     with sqlite3.connect(tmp_path / "archive.sqlite3") as db:
         assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         assert db.execute("SELECT COUNT(*), COUNT(DISTINCT id) FROM articles").fetchone() == (
-            len(site.expected_records()), len(site.expected_records()),
+            len(site.expected_records()),
+            len(site.expected_records()),
         )
 
 
@@ -252,7 +325,9 @@ def test_jobdir_pause_and_resume(tmp_path: Path) -> None:
 def test_demo_site_serves_until_stopped() -> None:
     process = subprocess.Popen(
         [sys.executable, "-m", "tests.sample_site", "--port", "0", "--articles", "24"],
-        cwd=REPO, stdout=subprocess.PIPE, text=True,
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert process.stdout is not None
@@ -277,8 +352,12 @@ def test_a_saved_real_page_is_crawled_and_archived(tmp_path: Path) -> None:
     for saved in sorted(REAL_PAGES.glob("*.html")):
         html = saved.read_text("utf-8")
         canonical = Selector(text=html).css('link[rel="canonical"]::attr(href)').get()
-        stub = {**dict.fromkeys(FIELDS, ""), "url": canonical,
-                "published": "2022-10-01T00:00:00Z", "updated": ""}
+        stub = {
+            **dict.fromkeys(FIELDS, ""),
+            "url": canonical,
+            "published": "2022-10-01T00:00:00Z",
+            "updated": "",
+        }
         site.add(SitePage(article=Article(**stub), html=html))
     with SampleServer(site) as server:
         result = crawl(server, tmp_path)

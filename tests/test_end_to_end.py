@@ -31,7 +31,12 @@ def pipeline(tmp_path_factory):
     env = {**os.environ, "HERALD_DATA_DIR": str(data_dir)}
     rebuild = subprocess.run(
         [sys.executable, "-m", "index.rebuild", "--quiet"],
-        cwd=REPO, env=env, capture_output=True, text=True, timeout=120, check=False,
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert rebuild.returncode == 0, rebuild.stderr
     app = create_app({"DATA_DIR": data_dir, "TESTING": True})

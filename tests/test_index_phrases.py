@@ -23,9 +23,9 @@ from tests.index_support import article, fill_archive
 
 SYNTH = 300
 TRAPS = [
-    article("PHRASEHIT", body="Late on Friday police said council staff had gone home."),
-    # Both pairs of "police said council", never the three words in a row:
-    article("PHRASEPAIRS", body="The police said little. Later he said council staff left."),
+    article("PHRASEHIT", body="Late on Friday the government said council staff had gone home."),
+    # Both pairs of "government said council", never the three words in a row:
+    article("PHRASEPAIRS", body="The government said little. Later he said council staff left."),
     article("GIVETAKE", body="In the end it was a bit of give and take."),
     article("TAKEGIVE", body="A bit more give, and a take of sorts."),
     article("REFUGEESOF", body="Zorblat refugees of troops crossed.", title="Zorblat border"),
@@ -178,11 +178,11 @@ def test_folding_and_stemming_apply_inside_phrases(corpus) -> None:
 
 def test_both_pairs_apart_are_not_the_phrase(corpus) -> None:
     searcher, texts, articles = corpus
-    assert {"polic", "said", "council"} <= set(common_words(articles))  # the pair route
-    found = all_ids(searcher, '"police said council"')
+    assert {"govern", "said", "council"} <= set(common_words(articles))  # the pair route
+    found = all_ids(searcher, '"government said council"')
     assert "PHRASEHIT" + "0" * 17 in found
     assert not any(i.startswith("PHRASEPAIRS") for i in found)
-    assert found == expected(texts, "police said council")
+    assert found == expected(texts, "government said council")
 
 
 def test_a_bit_of_give_and_take(corpus) -> None:

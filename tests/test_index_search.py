@@ -11,7 +11,6 @@ import pytest
 from whoosh import index as whoosh_index
 
 from index.engine.cache import PostingsCache
-from index.engine.query import WILDCARD_LIMIT
 from index.engine.ranking import SPARSE_SHARE, Ranker
 from index.maintain.build import rebuild
 from index.model import IndexUnavailable, InvalidRequest, SearchRequest
@@ -116,20 +115,24 @@ def test_field_queries(corpus) -> None:
     assert ids(searcher, "club:zorblat running") == {"HMRUNNING"}  # unknown field: a word
 
 
-def test_wildcards_are_folded_and_capped(corpus) -> None:
+def test_wildcards_are_folded(corpus) -> None:
     searcher, _ = corpus
     assert ids(searcher, "Zorbl*") == ZORBLAT
-    result = searcher.search(SearchRequest(q="a*"))
-    assert result.total > 0
-    assert result.interpreted.count("content:") <= WILDCARD_LIMIT
+    assert ids(searcher, "ZÖRBL*") == ZORBLAT
 
 
 @pytest.mark.parametrize("q", HOSTILE_QUERIES)
-def test_hostile_queries_get_an_answer(corpus, q: str) -> None:
+def test_hostile_queries_get_an_answer_or_a_reason(corpus, q: str) -> None:
     searcher, _ = corpus
-    result = searcher.search(SearchRequest(q=q, page_size=5))
-    assert result.total >= 0
-    assert len(result.hits) <= 5
+    try:
+        result = searcher.search(SearchRequest(q=q, page_size=5))
+    except InvalidRequest as exc:
+        reason = str(exc)
+    else:
+        reason = "answered"
+        assert result.total >= 0
+        assert len(result.hits) <= 5
+    assert len(reason) > 20 or reason == "answered"  # a reason a person can act on
 
 
 def _content_terms(a) -> set[str]:

@@ -117,8 +117,10 @@ def test_to_base(url: str, base: str, expected: str | None) -> None:
 @pytest.mark.parametrize(
     ("url", "expected"),
     [
-        (f"{REAL}/arc/outboundfeeds/sitemap/2024-02-01/?outputType=xml&_website=nzh",
-         date(2024, 2, 1)),
+        (
+            f"{REAL}/arc/outboundfeeds/sitemap/2024-02-01/?outputType=xml&_website=nzh",
+            date(2024, 2, 1),
+        ),
         (f"{REAL}/arc/outboundfeeds/sitemap2/1999-12-31/?outputType=xml", date(1999, 12, 31)),
         (f"{REAL}/arc/outboundfeeds/sitemap3/2026-01-05/", date(2026, 1, 5)),
         (f"{REAL}/arc/outboundfeeds/sitemap/2024-02-30/", None),
@@ -138,5 +140,8 @@ def test_sitemap_kinds() -> None:
     assert [is_sitemap_index(u) for u in (index, news, daily)] == [True, False, False]
     assert [is_news_sitemap(u) for u in (index, news, daily)] == [False, True, False]
     assert [is_video_sitemap(u) for u in (index, news, daily, video)] == [
-        False, False, False, True,
+        False,
+        False,
+        False,
+        True,
     ]

@@ -7,8 +7,9 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, render_template, request
 
+from web.links import absolute_url
 from web.params import canonical_args, parse_search_args
 from web.resources import get_searcher
 
@@ -39,8 +40,8 @@ def atom() -> Any:
         "atom.xml",
         result=result,
         req=req,
-        self_url=url_for("feeds.atom", _external=True, **args),
-        page_url=url_for("pages.search", _external=True, **args),
+        self_url=absolute_url("feeds.atom", **args),
+        page_url=absolute_url("pages.search", **args),
         updated=newest or datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
     )
     return body, 200, {"Content-Type": "application/atom+xml; charset=utf-8"}

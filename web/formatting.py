@@ -11,6 +11,9 @@ from datetime import datetime
 from flask import Flask, g, url_for
 
 from crawler.record import NZ_TZ, parse_utc
+from index import limits
+from web.chart_scale import percent
+from web.params import arg_pairs
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _LONG_MONTHS = (
@@ -87,11 +90,27 @@ def search_url(changes: Mapping[str, object] | None = None, /, **more: object) -
     for name, value in updates.items():
         for dependent in _DEPENDENTS.get(name, ()):
             args.pop(dependent, None)
-        if value is None or value == "" or (name == "page" and str(value) == "1"):
+        if value is None or value in ("", []) or (name == "page" and str(value) == "1"):
             args.pop(name, None)
+        elif isinstance(value, list | tuple):
+            args[name] = [str(v) for v in value]
         else:
             args[name] = str(value)
     return url_for("pages.search", **args)
+
+
+def selected_values(name: str) -> list[str]:
+    """The values of a repeatable parameter (tag, author, compare) on this page."""
+    value = getattr(g, "search_args", {}).get(name)
+    return [] if value is None else value if isinstance(value, list) else [value]
+
+
+def toggle_value_url(name: str, value: str) -> str:
+    """This search with `value` added to the repeatable parameter `name`, or removed from
+    it when already there."""
+    values = selected_values(name)
+    changed = [v for v in values if v != value] if value in values else [*values, value]
+    return search_url({name: changed or None})
 
 
 def drill_param(period: str) -> str:
@@ -101,13 +120,18 @@ def drill_param(period: str) -> str:
 
 def register(app: Flask) -> None:
     app.jinja_env.filters.update(
+        percent=percent,
         nz_datetime=nz_datetime,
         nz_date=nz_date,
         number=number,
         period_label=period_label,
     )
     app.jinja_env.globals.update(
+        limits=limits,  # the query limits the forms and /help quote
         search_url=search_url,
+        arg_pairs=arg_pairs,
+        selected_values=selected_values,
+        toggle_value_url=toggle_value_url,
         plural=plural,
         drill_param=drill_param,
         period_label=period_label,

@@ -11,14 +11,17 @@ import re
 from collections.abc import Mapping
 from datetime import date
 
-from index.model import MAX_PAGE_SIZE, SORTS, SearchRequest
+from index.limits import DEFAULT_PAGE_SIZE, MAX_PAGE, MAX_PAGE_SIZE, MAX_QUERY_CHARS
+from index.model import MAX_COMPARE, NORMS, SORTS, SearchRequest
 
-MAX_QUERY_CHARS = 1000
-# Deep pages are cheap (the index partitions, it does not sort everything), so pages run to
-# the last result; this bound only rejects numbers no archive could reach.
-MAX_PAGE = 10_000_000
-DEFAULT_PAGE_SIZE = 20
-FILTER_PARAMS = ("section", "subsection", "source", "author")
+# The years a date parameter may name (the archive holds nothing before 1800).
+FIRST_YEAR, LAST_YEAR = 1800, 2999
+FILTER_PARAMS = ("section", "subsection", "source")
+# Filters that may be given several times (all must hold), and how many times at most.
+MULTI_PARAMS = ("author", "tag")
+MAX_MULTI = 10
+# Parameters whose value in `canonical_args` is a list (repeated in URLs).
+LIST_PARAMS = (*MULTI_PARAMS, "compare")
 # In URL order; what a shareable link carries.
 PARAM_ORDER = (
     "q",
@@ -26,6 +29,7 @@ PARAM_ORDER = (
     "subsection",
     "source",
     "author",
+    "tag",
     "premium",
     "from",
     "to",
@@ -33,6 +37,8 @@ PARAM_ORDER = (
     "month",
     "day",
     "sort",
+    "norm",
+    "compare",
     "page",
     "page_size",
 )
@@ -60,6 +66,22 @@ def _text(args: Mapping[str, str], name: str, limit: int = 200) -> str | None:
     return value
 
 
+def _texts(args: Mapping[str, str], name: str, most: int, limit: int = 200) -> tuple[str, ...]:
+    """Every non-blank value of a repeatable parameter (blank form fields are ignored)."""
+    raw = args.getlist(name) if hasattr(args, "getlist") else [args.get(name) or ""]
+    values = tuple(v for v in (_text({name: r}, name, limit) for r in raw) if v)
+    if len(values) > most:
+        raise BadParameter(f"{name} may be given at most {most} times, not {len(values)}")
+    return tuple(dict.fromkeys(values))
+
+
+def _norm(args: Mapping[str, str]) -> str | None:
+    raw = _text(args, "norm")
+    if raw is not None and raw not in NORMS:
+        raise BadParameter(f"norm must be {' or '.join(NORMS)}, not {raw[:40]!r}")
+    return raw
+
+
 def _int(args: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
     raw = (args.get(name) or "").strip()
     if not raw:
@@ -79,17 +101,22 @@ def _day(args: Mapping[str, str], name: str) -> date | None:
     try:
         if not _DAY_RE.match(raw):
             raise ValueError(raw)
-        return date.fromisoformat(raw)
+        value = date.fromisoformat(raw)
     except ValueError:
         raise BadParameter(f"{name} must be a date like 2022-10-11, not {raw[:40]!r}") from None
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise BadParameter(f"{name} must be a date in {FIRST_YEAR}–{LAST_YEAR}, not {raw!r}")
+    return value
 
 
 def _year(args: Mapping[str, str]) -> int | None:
     raw = _text(args, "year")
     if raw is None:
         return None
-    if not _YEAR_RE.match(raw) or not 1800 <= int(raw) <= 2999:
+    if not _YEAR_RE.match(raw):
         raise BadParameter(f"year must be a year like 2022, not {raw[:40]!r}")
+    if not FIRST_YEAR <= int(raw) <= LAST_YEAR:
+        raise BadParameter(f"year must be a year in {FIRST_YEAR}–{LAST_YEAR}, not {raw!r}")
     return int(raw)
 
 
@@ -100,6 +127,8 @@ def _month(args: Mapping[str, str]) -> str | None:
     match = _MONTH_RE.match(raw)
     if not match or not 1 <= int(match.group(2)) <= 12:
         raise BadParameter(f"month must be a month like 2022-10, not {raw[:40]!r}")
+    if not FIRST_YEAR <= int(match.group(1)) <= LAST_YEAR:
+        raise BadParameter(f"month must be a month in {FIRST_YEAR}–{LAST_YEAR}, not {raw!r}")
     return raw
 
 
@@ -135,9 +164,13 @@ def parse_search_args(args: Mapping[str, str]) -> SearchRequest:
         raise BadParameter(f"month {month} is not in year {year}")
     if day and month and not day.isoformat().startswith(month):
         raise BadParameter(f"day {day} is not in month {month}")
+    if day and year and day.year != year:
+        raise BadParameter(f"day {day} is not in year {year}")
     return SearchRequest(
         q=q,
         **{name: _text(args, name) for name in FILTER_PARAMS},
+        author=_texts(args, "author", MAX_MULTI),
+        tag=_texts(args, "tag", MAX_MULTI),
         premium=_premium(args),
         date_from=date_from,
         date_to=date_to,
@@ -147,14 +180,18 @@ def parse_search_args(args: Mapping[str, str]) -> SearchRequest:
         sort=_sort(args, q),
         page=_int(args, "page", 1, 1, MAX_PAGE),
         page_size=_int(args, "page_size", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE),
+        norm=_norm(args),
+        compare=_texts(args, "compare", MAX_COMPARE, limit=MAX_QUERY_CHARS),
     )
 
 
-def canonical_args(req: SearchRequest) -> dict[str, str]:
-    """The request as URL parameters, defaults left out, in a stable order."""
+def canonical_args(req: SearchRequest) -> dict[str, str | list[str]]:
+    """The request as URL parameters, defaults left out, in a stable order; the repeatable
+    ones (LIST_PARAMS) as lists."""
     values: dict[str, object] = {
         "q": req.q,
         **{name: getattr(req, name) for name in FILTER_PARAMS},
+        **{name: list(getattr(req, name)) or None for name in LIST_PARAMS},
         "premium": None if req.premium is None else str(req.premium).lower(),
         "from": req.date_from.isoformat() if req.date_from else None,
         "to": req.date_to.isoformat() if req.date_to else None,
@@ -164,5 +201,20 @@ def canonical_args(req: SearchRequest) -> dict[str, str]:
         "sort": req.sort if req.sort != ("relevance" if req.q else "newest") else None,
         "page": req.page if req.page != 1 else None,
         "page_size": req.page_size if req.page_size != DEFAULT_PAGE_SIZE else None,
+        "norm": req.norm,
     }
-    return {name: str(values[name]) for name in PARAM_ORDER if values[name] not in (None, "")}
+    return {
+        name: value if isinstance(value, list) else str(value)
+        for name in PARAM_ORDER
+        if (value := values[name]) not in (None, "")
+    }
+
+
+def arg_pairs(args: Mapping[str, str | list[str]], *skip: str) -> list[tuple[str, str]]:
+    """(name, value) of every parameter in `args` but `skip`, lists flattened: the hidden
+    fields that carry a search's state through a form."""
+    pairs = []
+    for name, value in args.items():
+        if name not in skip:
+            pairs += [(name, v) for v in value] if isinstance(value, list) else [(name, value)]
+    return pairs

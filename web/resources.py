@@ -1,7 +1,8 @@
 """The resources requests share: one Searcher per process, one archive connection per request.
 
 The Searcher is created on first use and shared by every request thread; the read-only
-archive connection is opened lazily per request and closed at teardown (as flaskr's db.py).
+archive connection is opened lazily per request and closed at teardown (as flaskr's db.py),
+so an archive file moved over the old one is read by the next request.
 """
 
 from __future__ import annotations
@@ -11,15 +12,11 @@ from pathlib import Path
 
 from flask import Flask, current_app, g
 
-from crawler.archive import Archive, ArchiveError
+from crawler.archive import ArchiveStore, open_archive
 from index.search import Searcher
 
 _SEARCHER_KEY = "herald.searcher"
 _searcher_lock = threading.Lock()
-
-
-class ArchiveUnavailable(RuntimeError):
-    """The archive file is missing or unreadable."""
 
 
 def get_searcher(app: Flask | None = None) -> Searcher:
@@ -30,7 +27,12 @@ def get_searcher(app: Flask | None = None) -> Searcher:
         with _searcher_lock:
             searcher = app.extensions.get(_SEARCHER_KEY)
             if searcher is None:
-                searcher = Searcher(Path(app.config["INDEX_DIR"]), Path(app.config["ARCHIVE_PATH"]))
+                searcher = Searcher(
+                    Path(app.config["INDEX_DIR"]),
+                    app.config["ARCHIVE_PATH"],  # a SQLite file, or a postgresql:// URL
+                    # snippets follow the same premium rule as the article page
+                    show_premium_text=bool(app.config.get("SHOW_PREMIUM_TEXT")),
+                )
                 app.extensions[_SEARCHER_KEY] = searcher
     return searcher
 
@@ -42,13 +44,10 @@ def close_searcher(app: Flask) -> None:
         searcher.close()
 
 
-def get_archive() -> Archive:
+def get_archive() -> ArchiveStore:
     """This request's read-only archive connection, opened on first use."""
-    if "archive" not in g:
-        try:
-            g.archive = Archive(current_app.config["ARCHIVE_PATH"], readonly=True)
-        except (FileNotFoundError, OSError, ArchiveError) as exc:
-            raise ArchiveUnavailable(str(exc)) from exc
+    if "archive" not in g:  # ArchiveError (a 503) when it cannot be read
+        g.archive = open_archive(current_app.config["ARCHIVE_PATH"], readonly=True)
     return g.archive
 
 

@@ -1,4 +1,9 @@
-"""JSON-LD (schema.org) blocks: the story object's headline, people, dates and paywall flag."""
+"""JSON-LD (schema.org) blocks: the story object's headline, people, dates and paywall flag.
+
+Not the body: articleBody, where a page has it, is flat text in which a caption or an embed's
+title cannot be told from a paragraph; the ANS and the DOM carry the same text with its
+structure (crawler.extract.body).
+"""
 
 from __future__ import annotations
 

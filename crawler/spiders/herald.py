@@ -8,27 +8,31 @@ It decides what to fetch and nothing else: extraction is `crawler.extract`, vali
 and storage are the pipelines. Sitemaps outside the date range are never fetched, and
 neither are articles whose sitemap `<lastmod>` is not newer than the archived `updated`.
 Every callback is a spider method with plain-data arguments, so JOBDIR can persist requests.
+A fetch that fails after its retries is counted by kind (`herald/failed/<kind>`) for the
+crawl's verdict (crawler.outcome); an article that is gone (404/410) is not a failure.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import scrapy
 from scrapy.crawler import Crawler
-from scrapy.exceptions import UsageError
+from scrapy.exceptions import IgnoreRequest, UsageError
 from scrapy.http import Response, XmlResponse
+from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.gz import gunzip, gzip_magic_number
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
+from twisted.python.failure import Failure
 
-from crawler.archive import Archive
-from crawler.config import Config
+from crawler.archive import ArchiveLocation, ArchiveMissing, ArchiveStore, open_archive
+from crawler.config import from_settings
 from crawler.extract import NotAnArticle, extract_article
-from crawler.record import parse_utc
+from crawler.record import parse_utc, to_utc_iso
 from crawler.urls import (
     arc_id_from_url,
     daily_sitemap_date,
@@ -45,6 +49,14 @@ logger = logging.getLogger(__name__)
 SITEMAP_INDEX_PATH = "/arc/outboundfeeds/sitemap-index/?outputType=xml&_website=nzh"
 NEWS_SITEMAP_PATH = "/arc/outboundfeeds/sitemap-news/?outputType=xml&_website=nzh"
 _REDIRECTS = [301, 302, 303, 307, 308]
+_GONE = (404, 410)
+# What each callback fetches, for counting failed fetches by kind.
+_KINDS = {
+    "parse_robots": "robots",
+    "parse_sitemap": "sitemap",
+    "parse_article": "article",
+    "parse_legacy": "article",
+}
 
 
 def parse_day(name: str, value: str | None) -> date | None:
@@ -89,16 +101,16 @@ class HeraldSpider(scrapy.Spider):
         if self.latest and (self.since or self.until):
             raise UsageError("-a latest=1 reads the news sitemap; it takes no since/until")
         self.base_url = ""
-        self.archive_path = Path()
-        self._archive: Archive | None = None
+        self.archive: ArchiveLocation = Path()
+        self._archive: ArchiveStore | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> HeraldSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
-        config = Config(Path(settings["HERALD_DATA_DIR"]), settings["HERALD_BASE_URL"])
+        config = from_settings(settings)
         spider.base_url = config.base_url.rstrip("/")
-        spider.archive_path = config.archive_path
+        spider.archive = config.archive
         return spider
 
     @property
@@ -116,12 +128,14 @@ class HeraldSpider(scrapy.Spider):
         yield scrapy.Request(
             f"{self.base_url}/robots.txt",
             callback=self.parse_robots,
-            meta={"handle_httpstatus_list": [404, 410]},
+            errback=self.fetch_failed,
+            meta={"handle_httpstatus_list": list(_GONE)},
         )
 
-    def parse_robots(self, response: Response) -> Iterator[scrapy.Request]:
+    def parse_robots(self, response: Response | None) -> Iterator[scrapy.Request]:
+        """The sitemaps robots.txt names; the known locations when it names none or fails."""
         urls = []
-        if response.status == 200:
+        if response is not None and response.status == 200:
             urls = list(sitemap_urls_from_robots(response.body, base_url=response.url))
         if not urls:
             urls = [self.base_url + SITEMAP_INDEX_PATH, self.base_url + NEWS_SITEMAP_PATH]
@@ -135,7 +149,7 @@ class HeraldSpider(scrapy.Spider):
         if url is None or not self._wanted_sitemap(url):
             self._count("sitemaps/skipped")
             return
-        yield scrapy.Request(url, callback=self.parse_sitemap)
+        yield scrapy.Request(url, callback=self.parse_sitemap, errback=self.fetch_failed)
 
     def _wanted_sitemap(self, url: str) -> bool:
         """Which sitemaps this run reads: by mode, and by day for the daily ones."""
@@ -196,6 +210,7 @@ class HeraldSpider(scrapy.Spider):
             yield scrapy.Request(
                 url,
                 callback=self.parse_legacy,
+                errback=self.fetch_failed,
                 meta={"dont_redirect": True, "handle_httpstatus_list": _REDIRECTS},
                 cb_kwargs={"lastmod": lastmod},
             )
@@ -207,13 +222,16 @@ class HeraldSpider(scrapy.Spider):
         if not is_newer(lastmod, self._archived_updated(arc_id_from_url(url) or "")):
             self._count("urls/unchanged")
             return
-        yield scrapy.Request(url, callback=self.parse_article)
+        yield scrapy.Request(url, callback=self.parse_article, errback=self.fetch_failed)
 
     def _archived_updated(self, arc_id: str) -> str | None:
         if self._archive is None:
-            if not self.archive_path.exists():
+            if isinstance(self.archive, Path) and not self.archive.exists():
                 return None
-            self._archive = Archive(self.archive_path, readonly=True)
+            try:
+                self._archive = open_archive(self.archive, readonly=True)
+            except ArchiveMissing:  # nothing archived yet
+                return None
         return self._archive.updated_of(arc_id)
 
     def parse_legacy(self, response: Response, lastmod: str | None) -> Iterator[Any]:
@@ -232,7 +250,36 @@ class HeraldSpider(scrapy.Spider):
             self._count("not_article")
             return
         self._count("pages/article")
+        # Provenance: when this version was fetched (the response has just arrived).
+        record["fetched"] = to_utc_iso(datetime.now(UTC))
         yield record
+
+    # -- failures ------------------------------------------------------------------------
+
+    def fetch_failed(self, failure: Failure) -> Iterator[scrapy.Request]:
+        """A fetch failed after its retries (HTTP error or download error): count and log it."""
+        request = failure.request  # type: ignore[attr-defined]
+        kind = _KINDS.get(getattr(request.callback, "__name__", ""), "other")
+        if failure.check(IgnoreRequest) and not failure.check(HttpError):
+            self._count("urls/ignored")  # not fetched on purpose (robots.txt disallows it)
+            return
+        if failure.check(HttpError):
+            status = failure.value.response.status
+            self._count(f"errors/http/{status}")
+            problem, gone = f"HTTP {status}", status in _GONE
+        else:
+            self._count(f"errors/download/{type(failure.value).__name__}")
+            problem, gone = failure.getErrorMessage() or type(failure.value).__name__, False
+        if gone:
+            logger.info("gone (%s): %s", problem, request.url)
+        else:
+            self._count(f"failed/{kind}")
+            stats = self.crawler.stats
+            assert stats is not None
+            stats.set_value(f"herald/failed_example/{kind}", f"{request.url}: {problem}")
+            logger.warning("could not fetch %s %s: %s", kind, request.url, problem)
+        if kind == "robots":
+            yield from self.parse_robots(None)  # the sitemaps' known locations
 
     def closed(self, reason: str) -> None:
         if self._archive is not None:

@@ -3,13 +3,15 @@
 Read once per searcher (generation) from Whoosh's sortable columns into numpy arrays
 indexed by global document number; then a filter is a vectorised comparison and a facet is
 one `bincount` over the matching document numbers (Whoosh's `groupedby=` would score and
-sort every match instead).
+sort every match instead). Tags and authors are several per document: a CSR matrix
+(document → label codes) read once per generation, counted with one gather and a bincount.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 
 import numpy as np
 from whoosh.reading import IndexReader
@@ -17,9 +19,12 @@ from whoosh.searching import Searcher as WhooshSearcher
 
 from index.model import FacetValue, SearchRequest
 from index.ondisk.analysis import value_key
+from index.ondisk.columns import fixed_bytes
+from index.ondisk.columns import label_lists as column_label_lists
 from index.ondisk.columns import labels as column_labels
 from index.ondisk.columns import live as column_live
 from index.ondisk.columns import numbers as column_numbers
+from index.ondisk.schema import ID_BYTES, LABEL_COLUMNS
 
 
 @dataclass
@@ -51,6 +56,67 @@ class Coded:
         return sorted(found, key=lambda f: (-f.count, f.value))
 
 
+@dataclass
+class MultiCoded:
+    """A column of several labels per document, as CSR arrays: document d holds the codes
+    `codes[offsets[d]:offsets[d + 1]]`. Labels that fold to the same key share one code
+    (the first spelling seen names it), so "All Blacks" and "all blacks" count as one."""
+
+    offsets: np.ndarray
+    codes: np.ndarray
+    labels: list[str]
+    by_key: dict[str, int]
+
+    @classmethod
+    def read(cls, reader: IndexReader, name: str) -> MultiCoded:
+        offsets, raw_codes, raw_labels = column_label_lists(reader, name)
+        by_key: dict[str, int] = {}
+        labels: list[str] = []
+        remap = np.zeros(len(raw_labels), np.int32)
+        for raw, label in enumerate(raw_labels):
+            code = by_key.setdefault(value_key(label), len(labels))
+            if code == len(labels):
+                labels.append(label)
+            remap[raw] = code
+        codes = remap[raw_codes] if raw_codes.size else raw_codes
+        return cls(offsets, codes, labels, by_key)
+
+    def mask(self, wanted: str) -> np.ndarray:
+        """Which documents hold the label `wanted` (compared by folded key)."""
+        size = len(self.offsets) - 1
+        found = np.zeros(size, bool)
+        code = self.by_key.get(value_key(wanted))
+        if code is not None:
+            entries = np.flatnonzero(self.codes == code)
+            found[np.searchsorted(self.offsets, entries, side="right") - 1] = True
+        return found
+
+    def codes_of(self, docs: np.ndarray) -> np.ndarray:
+        """The label codes of `docs`, concatenated (one gather, no Python loop)."""
+        starts = self.offsets[docs]
+        lengths = self.offsets[docs + 1] - starts
+        total = int(lengths.sum())
+        if not total:
+            return np.zeros(0, np.int32)
+        # Position k of the output reads entry starts[i] + (k - first output of doc i).
+        shift = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
+        return self.codes[shift + np.arange(total)]
+
+    def count(self, docs: np.ndarray, limit: int | None = None) -> list[FacetValue]:
+        """Labels by number of `docs` holding them, most first (ties: by label); the first
+        `limit` only (ties at the cut-off are decided by label too)."""
+        counts = np.bincount(self.codes_of(docs), minlength=len(self.labels))
+        present = np.flatnonzero(counts)
+        if limit is not None and present.size > limit:
+            kth = np.partition(counts[present], present.size - limit)[present.size - limit]
+            present = present[counts[present] >= kth]
+        found = sorted(
+            (FacetValue(self.labels[c], int(counts[c])) for c in present.tolist()),
+            key=lambda f: (-f.count, f.value),
+        )
+        return found[:limit] if limit is not None else found
+
+
 class Columns:
     """The per-document arrays of one searcher generation."""
 
@@ -66,12 +132,22 @@ class Columns:
         self.premium = column_numbers(reader, "prem").astype(np.int8)
         self.published = column_numbers(reader, "pub")
         self.nzday = column_numbers(reader, "nzday").astype(np.int32)
+        self._reader = reader
+        self.labels = {
+            facet: MultiCoded.read(reader, column) for facet, column in LABEL_COLUMNS.items()
+        }
         first = int(self.nzday.min()) if n else date.today().toordinal()
         last = int(self.nzday.max()) if n else first
         self._day0 = first
         days = [date.fromordinal(d) for d in range(first, last + 1)]
         self._year_of = np.array([d.year for d in days], np.int32)
         self._month_of = np.array([d.year * 12 + d.month - 1 for d in days], np.int32)
+
+    @cached_property
+    def ids(self) -> np.ndarray:
+        """Every document's id (26 bytes each), read on first use: only exports need them,
+        and 2,000,000 of them are 52 MB a worker need not hold otherwise."""
+        return fixed_bytes(self._reader, "idc", ID_BYTES)
 
     # -- filters ---------------------------------------------------------------------------
 
@@ -96,6 +172,9 @@ class Columns:
             mask &= self.nzday >= req.date_from.toordinal()
         if req.date_to:
             mask &= self.nzday <= req.date_to.toordinal()
+        for facet in LABEL_COLUMNS:  # repeated values are ANDed: every one must be there
+            for wanted in getattr(req, facet):
+                mask &= self.labels[facet].mask(wanted)
         return mask
 
     # -- counting --------------------------------------------------------------------------

@@ -1,122 +1,148 @@
-"""Query text → Whoosh queries, leniently: whatever a person types gets an answer.
+"""Query text → the Whoosh query the engine evaluates, meaning exactly what was typed.
 
-Words are ANDed; "phrases", OR, NOT / -word, field:term (title, author, section, tag,
-source), wildcards (expanded to at most WILDCARD_LIMIT most frequent terms). Unknown
-fields, unbalanced quotes or brackets, lone operators, control characters and huge queries
-never raise: what Whoosh's parser cannot make sense of is answered as plain words.
+index.engine.syntax reads the text into a tree of words, phrases, wildcards, AND, OR and
+NOT. Here each leaf is analysed as its field is when indexing (folded, stemmed in text
+fields), each wildcard becomes the OR of every indexed word it stands for
+(index.engine.wildcards), and the tree becomes Whoosh query objects (And, Or, Not, Term,
+Phrase) that index.engine.docsets evaluates as exact set operations: a query of only
+exclusions means everything except them. Words too common to index (the, of, …) are left
+out where they stand alone and reported in `ignored`. A query over a limit of index.limits
+raises an InvalidRequest that names the limit: nothing is cut short or silently dropped.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from whoosh import query as wq
-from whoosh.qparser import (
-    FieldsPlugin,
-    OperatorsPlugin,
-    PhrasePlugin,
-    PlusMinusPlugin,
-    QueryParser,
-    SingleQuotePlugin,
-)
-from whoosh.qparser.common import QueryParserError
-from whoosh.qparser.plugins import BoostPlugin, EveryPlugin, RangePlugin
+from whoosh.fields import Schema
 from whoosh.reading import IndexReader
-from whoosh.searching import Searcher as WhooshSearcher
 
-from index.engine.quoted import ExactPhrasePlugin
-from index.ondisk.analysis import fold, text_analyzer, words
-from index.ondisk.schema import CONTENT, QUERY_FIELDS, make_schema
-from index.ondisk.terms import pattern_terms
-
-MAX_QUERY_CHARS = 2000
-MAX_TERMS = 64
-WILDCARD_LIMIT = 100
-_SCAN_LIMIT = 20000  # terms looked at when expanding one wildcard
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]+")
-_FIELD_PREFIX = re.compile(r"(\w+):")
-_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "’": "'", "‘": "'"})
-_PARSE_ERRORS = (QueryParserError, ValueError, TypeError, IndexError, KeyError, RecursionError)
+from index.engine.budget import WorkBudget
+from index.engine.phrases import EXACT_FIELDS
+from index.engine.quoted import phrase_query
+from index.engine.syntax import NOTHING_TO_SEARCH, AllOf, AnyOf, Leaf, Node, Not, leaves
+from index.engine.vocab import Vocabulary
+from index.engine.wildcards import expand
+from index.limits import MAX_QUERY_TERMS
+from index.model import InvalidQuery
+from index.ondisk.analysis import STOP_MARK, phrase_terms
+from index.ondisk.schema import CONTENT
 
 
 @dataclass
 class ParsedQuery:
-    """`match` selects documents (ranking is index.engine.ranking's job)."""
+    """`match` selects documents (ranking is index.engine.ranking's job); `tree` is what was
+    typed, its leaves carrying their analysed words (or a pattern's matching words)."""
 
     match: wq.Query
-    interpreted: str
-    words: list[str]  # the plain words typed (unanalysed), for did-you-mean
+    tree: Node
+    ignored: list[str] = field(default_factory=list)  # words left out as too common
+    # Articles holding each (field, word) read, counted for the budget (ranking reuses them).
+    frequencies: dict[tuple[str, str], int] = field(default_factory=dict)
+
+    def content_frequencies(self) -> dict[str, int]:
+        return {t: n for (f, t), n in self.frequencies.items() if f == CONTENT}
+
+    @property
+    def words(self) -> list[Leaf]:
+        return leaves(self.tree)
 
 
-def clean_text(text: str) -> str:
-    """Control characters out, curly quotes straightened, length capped."""
-    text = _CONTROL.sub(" ", text[:MAX_QUERY_CHARS]).translate(_QUOTES)
-    return " ".join(text.split())
+@dataclass
+class _Resolver:
+    schema: Schema
+    vocab: Vocabulary
+    budget: WorkBudget
+    ignored: list[str] = field(default_factory=list)
+
+    def resolve(self, node: Node) -> Node | None:
+        """The node with its leaves analysed; None where nothing searchable is left."""
+        if isinstance(node, Leaf):
+            return self.leaf(node)
+        if isinstance(node, Not):
+            child = self.resolve(node.child)
+            return Not(child) if child is not None else None
+        children = [c for c in (self.resolve(c) for c in node.children) if c is not None]
+        if not children:
+            return None
+        return children[0] if len(children) == 1 else type(node)(tuple(children))
+
+    def leaf(self, leaf: Leaf) -> Leaf | None:
+        if leaf.kind == "pattern":
+            matched = expand(leaf.text, leaf.field, self.vocab, self.budget)
+            return replace(leaf, terms=tuple(matched))
+        terms = (
+            phrase_words(self.schema, leaf.field, leaf.text)
+            if leaf.kind == "phrase"
+            else word_terms(self.schema, leaf.field, leaf.text)
+        )
+        if not terms:
+            if leaf.text.strip():
+                self.ignored.append(leaf.text)
+            return None
+        return replace(leaf, terms=tuple(terms))
 
 
-def _known_fields_only(text: str) -> str:
-    """`by:smith` → `author:smith`; unknown `foo:bar` → plain words `foo bar`."""
-
-    def repl(match: re.Match[str]) -> str:
-        name = QUERY_FIELDS.get(match.group(1).lower())
-        return f"{name}:" if name else f"{match.group(1)} "
-
-    return _FIELD_PREFIX.sub(repl, text)
+def word_terms(schema: Schema, fieldname: str, text: str) -> list[str]:
+    """The indexed words of one typed word; several (covid-19) are searched as a phrase."""
+    found = [t.text for t in schema[fieldname].analyzer(text, mode="query")]
+    return found if len(found) < 2 else phrase_words(schema, fieldname, text)
 
 
-def make_parser() -> QueryParser:
-    parser = QueryParser(CONTENT, make_schema())
-    for plugin in (SingleQuotePlugin, RangePlugin, BoostPlugin, EveryPlugin, FieldsPlugin):
-        parser.remove_plugin_class(plugin)
-    parser.add_plugin(FieldsPlugin(remove_unknown=True))
-    parser.add_plugin(PlusMinusPlugin())
-    parser.replace_plugin(OperatorsPlugin(AndMaybe=None, Require=None))
-    parser.remove_plugin_class(PhrasePlugin)
-    parser.add_plugin(ExactPhrasePlugin())  # phrases keep their stop words
-    return parser
+def phrase_words(schema: Schema, fieldname: str, text: str) -> list[str]:
+    """The words of a phrase in order (index.engine.phrases matches them exactly): in the
+    text fields its stop words are kept, marked ("the refugees" → ~the refug); in the
+    name fields they are analysed as when indexing."""
+    if fieldname in EXACT_FIELDS:
+        return phrase_terms(text)
+    return [t.text for t in schema[fieldname].tokenize(text, mode="query")]
 
 
-_ANALYZER = text_analyzer()
+def to_whoosh(node: Node) -> wq.Query:
+    """The Whoosh query of a resolved tree (exact: no normalising, which drops negations)."""
+    if isinstance(node, Not):
+        return wq.Not(to_whoosh(node.child))
+    if isinstance(node, AllOf):
+        return wq.And([to_whoosh(c) for c in node.children])
+    if isinstance(node, AnyOf):
+        return wq.Or([to_whoosh(c) for c in node.children])
+    if node.kind == "pattern":
+        if not node.terms:
+            return wq.NullQuery  # matches no word: matches nothing
+        return wq.Or([wq.Term(node.field, t) for t in node.terms])
+    return phrase_query(node.field, list(node.terms))
 
 
-def plain_words_query(text: str) -> wq.Query:
-    """The fallback: every analysed word of `text`, ANDed (stop words dropped)."""
-    terms = list(dict.fromkeys(t.text for t in _ANALYZER(text, mode="query")))[:MAX_TERMS]
-    if not terms:
-        return wq.NullQuery
-    return (
-        wq.And([wq.Term(CONTENT, t) for t in terms])
-        if len(terms) > 1
-        else wq.Term(CONTENT, terms[0])
-    )
+def count_terms(node: Node) -> int:
+    """Words, phrase words and wildcards of a resolved tree (what MAX_QUERY_TERMS limits)."""
+    return sum(1 if leaf.kind == "pattern" else len(leaf.terms) for leaf in leaves(node))
 
 
-def _count_terms(q: wq.Query) -> int:
-    return sum(1 for _ in q.leaves())
+def resolve(
+    tree: Node | None, schema: Schema, vocab: Vocabulary, reader: IndexReader, budget: WorkBudget
+) -> ParsedQuery | None:
+    """Analyse and expand a syntax tree (None: an empty query, browse everything); raises
+    InvalidQuery or QueryTooCostly when it cannot be answered as typed."""
+    if tree is None:
+        return None
+    resolver = _Resolver(schema, vocab, budget)
+    resolved = resolver.resolve(tree)
+    if resolved is None:
+        raise InvalidQuery(NOTHING_TO_SEARCH)
+    terms = count_terms(resolved)
+    if terms > MAX_QUERY_TERMS:
+        raise InvalidQuery(
+            f"the query has {terms} words; at most {MAX_QUERY_TERMS} can be searched at once"
+        )
+    frequencies = {(f, t): reader.doc_frequency(f, t) for f, t in query_terms(resolved)}
+    budget.read(sum(frequencies.values()))
+    return ParsedQuery(to_whoosh(resolved), resolved, resolver.ignored, frequencies)
 
 
-def _expand(q: wq.Query, reader: IndexReader) -> wq.Query:
-    """Wildcards/prefixes → an OR of their most frequent folded expansions; AndNot → And+Not."""
-    if isinstance(q, wq.Wildcard | wq.Prefix):
-        pattern = fold(q.text)
-        probe = type(q)(q.fieldname, pattern)
-        found: list[tuple[int, str]] = []
-        for n, text in enumerate(pattern_terms(reader, probe)):
-            if n >= _SCAN_LIMIT:
-                break
-            found.append((reader.doc_frequency(q.fieldname, text), text))
-        top = sorted(found, key=lambda ft: (-ft[0], ft[1]))[:WILDCARD_LIMIT]
-        if not top:
-            return wq.NullQuery
-        return wq.Or([wq.Term(q.fieldname, text) for _, text in sorted(top, key=lambda x: x[1])])
-    if isinstance(q, wq.AndNot):
-        # Whoosh's AndNotMatcher let excluded documents through in a multi-segment index
-        # (after an incremental update); And + Not (InverseMatcher) answers correctly.
-        return wq.And([_expand(q.a, reader), wq.Not(_expand(q.b, reader))])
-    if q.is_leaf():
-        return q
-    return q.apply(lambda sub: _expand(sub, reader))
+def query_terms(node: Node) -> set[tuple[str, str]]:
+    """Every (field, indexed word) the tree reads, negated or not."""
+    return {(leaf.field, t) for leaf in leaves(node) for t in leaf.terms}
 
 
 def positive_terms(q: wq.Query, fields: tuple[str, ...] = (CONTENT,)) -> list[str]:
@@ -126,26 +152,10 @@ def positive_terms(q: wq.Query, fields: tuple[str, ...] = (CONTENT,)) -> list[st
     if isinstance(q, wq.Term) and q.fieldname in fields:
         return [q.text]
     if isinstance(q, wq.Phrase) and q.fieldname in fields:
-        return list(q.words)
+        return [w for w in q.words if not w.startswith(STOP_MARK)]  # stop words: unranked
     if q.is_leaf():
         return []
     found: list[str] = []
     for sub in q.children():
         found.extend(positive_terms(sub, fields))
     return found
-
-
-def parse(text: str, parser: QueryParser, searcher: WhooshSearcher) -> ParsedQuery | None:
-    """Parse `text`; None when it is empty (browse everything)."""
-    cleaned = clean_text(text)
-    if not cleaned:
-        return None
-    plain = [w for w in words(cleaned) if w.upper() not in {"AND", "OR", "NOT"}]
-    try:
-        q = parser.parse(_known_fields_only(cleaned)).normalize()
-        if isinstance(q, wq.NullQuery.__class__) or _count_terms(q) > MAX_TERMS:
-            q = plain_words_query(cleaned)
-        q = _expand(q, searcher.reader()).normalize()
-    except _PARSE_ERRORS:
-        q = plain_words_query(cleaned)
-    return ParsedQuery(q, str(q), plain)

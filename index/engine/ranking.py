@@ -41,9 +41,15 @@ class Ranker:
             average = max(reader.field_length(field) / max(1, self.size), 1e-6)
             self.scale[field] = (weight / (1 - B + B * lengths / average)).astype(np.float32)
 
-    def scores(self, terms: list[str], docs: np.ndarray | None = None) -> np.ndarray:
+    def scores(
+        self,
+        terms: list[str],
+        docs: np.ndarray | None = None,
+        frequencies: dict[str, int] | None = None,
+    ) -> np.ndarray:
         """BM25F scores for the query words `terms` (analysed): of every document, or of
-        `docs` (sorted doc numbers), in their order.
+        `docs` (sorted doc numbers), in their order. `frequencies`: content document
+        frequencies already looked up (each lookup in Whoosh's dictionary costs ~50 µs).
 
         A small `docs` is scored on its own (each document looked up in each posting list,
         never an array as long as the index); a large one through index-long arrays.
@@ -52,8 +58,9 @@ class Ranker:
         n = docs.size if sparse else self.size
         total = np.zeros(n, np.float32)
         reader = self.searcher.reader()
+        known = frequencies or {}
         for term in terms:
-            df = reader.doc_frequency(CONTENT, term)
+            df = known[term] if term in known else reader.doc_frequency(CONTENT, term)
             if not df:
                 continue
             idf = math.log(1 + (self.docs - df + 0.5) / (df + 0.5))
@@ -71,23 +78,53 @@ class Ranker:
             total += idf * tf / (K1 + tf)
         return total if docs is None or sparse else total[docs]
 
-    def top(self, docs: np.ndarray, terms: list[str], start: int, stop: int) -> list[int]:
+    def top(
+        self,
+        docs: np.ndarray,
+        terms: list[str],
+        start: int,
+        stop: int,
+        frequencies: dict[str, int] | None = None,
+    ) -> list[int]:
         """The doc numbers at ranks start..stop of `docs`, best first (ties: lower docnum)."""
         if not docs.size:
             return []
-        return top_pages(docs, -self.scores(terms, docs), start, stop)
+        return top_pages(docs, -self.scores(terms, docs, frequencies), start, stop)
+
+
+def ordered(
+    docs: np.ndarray,
+    terms: list[str],
+    ranker: Ranker | None,
+    published: np.ndarray,
+    sort: str,
+    start: int,
+    stop: int,
+) -> np.ndarray:
+    """Positions start..stop of `docs` in `sort` order: by BM25F when a `ranker` is given
+    (relevance with query words), else newest first unless `sort` is "oldest"."""
+    if start >= docs.size:
+        return np.zeros(0, np.int64)
+    if ranker is not None:
+        keys = -ranker.scores(terms, docs)
+    else:
+        keys = published[docs] if sort == "oldest" else -published[docs]
+    return np.asarray(top_pages(docs, keys, start, stop), np.int64)
 
 
 def top_pages(docs: np.ndarray, keys: np.ndarray, start: int, stop: int) -> list[int]:
     """`docs[start:stop]` in ascending `keys` order (ties: lower doc number first).
 
-    Only the best `stop` are sorted: everything up to the stop-th key (ties included, so
-    pages never overlap or skip), found with a linear-time partition.
+    Nothing is sorted but the page: two linear-time partitions find the keys at positions
+    `start` and `stop - 1`, and only the documents between those keys (the page, plus any
+    ties at its edges) are sorted, so the last page costs what the first does.
     """
     stop = min(stop, docs.size)
     if start >= stop:
         return []
-    kth = np.partition(keys, stop - 1)[stop - 1]
-    keep = np.flatnonzero(keys <= kth)
+    part = np.partition(keys, sorted({start, stop - 1}))
+    low, high = part[start], part[stop - 1]
+    before = int(np.count_nonzero(keys < low))  # all of these rank above the page
+    keep = np.flatnonzero((keys >= low) & (keys <= high))
     order = keep[np.lexsort((docs[keep], keys[keep]))]
-    return docs[order[start:stop]].tolist()
+    return docs[order[start - before : stop - before]].tolist()

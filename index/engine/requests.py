@@ -11,12 +11,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from index.model import MAX_PAGE_SIZE, SORTS, InvalidRequest, SearchRequest
+from index.limits import MAX_PAGE, MAX_PAGE_SIZE
+from index.model import SORTS, InvalidRequest, SearchRequest
 
 if TYPE_CHECKING:
     from index.engine.facets import Columns
-
-MAX_DEPTH = 100_000  # the deepest result position a page may start at
 
 
 @dataclass(frozen=True)
@@ -88,12 +87,10 @@ def validate_request(req: SearchRequest) -> Period:
     """Raise InvalidRequest when `req` cannot be answered; else return its period."""
     if req.sort not in SORTS:
         raise InvalidRequest(f"sort must be one of {', '.join(SORTS)}, not {req.sort!r}")
-    if not isinstance(req.page, int) or req.page < 1:
-        raise InvalidRequest("page must be a whole number from 1")
+    if not isinstance(req.page, int) or not 1 <= req.page <= MAX_PAGE:
+        raise InvalidRequest(f"page must be a whole number from 1 to {MAX_PAGE:,}")
     if not isinstance(req.page_size, int) or not 1 <= req.page_size <= MAX_PAGE_SIZE:
         raise InvalidRequest(f"page_size must be between 1 and {MAX_PAGE_SIZE}")
-    if (req.page - 1) * req.page_size > MAX_DEPTH:
-        raise InvalidRequest(f"pages beyond result {MAX_DEPTH:,} are not available")
     if req.date_from and req.date_to and req.date_from > req.date_to:
         raise InvalidRequest("the 'from' date is after the 'to' date")
     return period_of(req)

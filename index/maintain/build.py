@@ -3,7 +3,9 @@
 A rebuild writes a new build directory beside the live one (index.layout) and only then
 points `current` at it, so a rebuild killed at any moment leaves the live index untouched.
 The previous build is kept (searchers that still hold it keep answering until they
-switch); older and abandoned builds are removed by the next rebuild.
+switch); older builds are removed by the next rebuild. A rebuild that fails removes its
+partial build (index.maintain.cleanup); a row that cannot be indexed is skipped and
+reported (index.maintain.skipping).
 
 The archive is split into order-key ranges, each indexed by a spawned process that writes
 whole segments with index.ondisk.bulk; then one new table of contents commits them all.
@@ -20,7 +22,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import pairwise
 from pathlib import Path
@@ -28,20 +30,30 @@ from typing import Any
 
 from whoosh import index as whoosh_index
 
-from crawler.archive import Archive, OrderKey
+from crawler.archive import ArchiveLocation, ArchiveStore, OrderKey, open_archive
 from index.layout import (
     BUILD_PREFIX,
     FORMAT,
     current_build,
     dir_bytes,
+    file_sizes,
     index_lock,
     swap_in,
     write_meta,
 )
+from index.maintain.cleanup import (
+    failure_reason,
+    remove_abandoned,
+    remove_build,
+    space_needed,
+    storage_message,
+)
+from index.maintain.skipping import add_or_redo, document_or_none, too_many
 from index.ondisk.bulk import BulkSegmentWriter, open_for_writing
 from index.ondisk.pairs import common_words
-from index.ondisk.schema import make_schema, to_document
+from index.ondisk.schema import make_schema
 from index.ondisk.segments import commit_segments, doc_count
+from index.ondisk.vocab import write_vocabularies
 
 logger = logging.getLogger(__name__)
 
@@ -63,6 +75,7 @@ class BuildReport:
     index_bytes: int
     build_dir: Path
     watermark: int
+    skipped: list[str] = field(default_factory=list)  # ids of articles that could not be indexed
 
     @property
     def rate(self) -> float:
@@ -76,7 +89,7 @@ def _remove_old_builds(index_dir: Path, keep: set[str]) -> None:
             logger.info("removed old build %s", path.name)
 
 
-def _slices(archive: Archive, count: int, procs: int) -> list[tuple[OrderKey | None, ...]]:
+def _slices(archive: ArchiveStore, count: int, procs: int) -> list[tuple[OrderKey | None, ...]]:
     """Consecutive (start, stop) order-key ranges of about count/procs articles each."""
     if procs <= 1 or count < PARALLEL_MIN:
         return [(None, None)]
@@ -84,31 +97,48 @@ def _slices(archive: Archive, count: int, procs: int) -> list[tuple[OrderKey | N
     return list(pairwise([None, *keys, None]))
 
 
+@dataclass
+class SliceResult:
+    segments: list[Any]  # in article order
+    skipped: list[str]  # ids of the articles that could not be indexed
+
+
 def index_slice(
     build_dir: Path,
-    archive_path: Path,
+    archive_path: ArchiveLocation,
     start: OrderKey | None,
     stop: OrderKey | None,
     segment_postings: int = SEGMENT_POSTINGS,
     progress: Callable[[int], object] | None = None,
-) -> list[Any]:
+) -> SliceResult:
     """Index the archive's articles from `start` to `stop` into new segments of the index
-    in `build_dir` (not yet in its table of contents); the segments, in article order.
+    in `build_dir` (not yet in its table of contents); the segments, in article order, and
+    the articles skipped because they could not be indexed.
 
     A segment is written whenever `segment_postings` postings are held in memory.
     `progress(n)` is called as every n more articles are indexed.
     """
     ix = open_for_writing(build_dir)
-    segments = []
-    writer = BulkSegmentWriter(ix, _lk=False)
+    segments: list[Any] = []
+    skipped: list[str] = []
+
+    def new_writer() -> BulkSegmentWriter:
+        return BulkSegmentWriter(ix, _lk=False)
+
+    writer = new_writer()
+    in_segment: list[str] = []  # ids in the unfinished segment, to redo it without a bad one
     pending = 0
     try:
-        with Archive(archive_path, readonly=True) as archive:
+        with open_archive(archive_path, readonly=True) as archive:
             for article in archive.articles(start, stop):
-                writer.add_document(**to_document(article))
+                document = document_or_none(article, skipped)
+                if document is not None:
+                    writer = add_or_redo(
+                        writer, new_writer, article["id"], document, in_segment, archive, skipped
+                    )
                 if writer.postings_held >= segment_postings:
                     segments.append(writer.finish())
-                    writer = BulkSegmentWriter(ix, _lk=False)
+                    writer, in_segment = new_writer(), []
                 pending += 1
                 if progress is not None and pending == PROGRESS_EVERY:
                     progress(pending)
@@ -123,7 +153,7 @@ def index_slice(
     if progress is not None and pending:
         progress(pending)
     ix.close()
-    return [*segments, last] if last is not None else segments
+    return SliceResult([*segments, last] if last is not None else segments, skipped)
 
 
 # In an indexing process: the parent's shared count of indexed articles.
@@ -149,7 +179,7 @@ def _count_done(n: int) -> None:
         _done.value += n
 
 
-def _index_slice_in_worker(*args: Any) -> list[Any]:
+def _index_slice_in_worker(*args: Any) -> SliceResult:
     return index_slice(*args, progress=_count_done)
 
 
@@ -172,8 +202,8 @@ def _stop_workers(pool: ProcessPoolExecutor) -> None:
 
 
 def _index_articles(
-    archive: Archive, archive_path: Path, build_dir: Path, procs: int, bar: Any
-) -> int:
+    archive: ArchiveStore, archive_path: ArchiveLocation, build_dir: Path, procs: int, bar: Any
+) -> tuple[int, list[str]]:
     # The common words (whose pairs get indexed) from the oldest articles: a sample only
     # decides speed, never results (index.engine.phrases checks positions for other phrases).
     ix = whoosh_index.create_in(build_dir, make_schema(common_words(archive)))
@@ -220,35 +250,45 @@ def _index_articles(
             parts = [f.result() for f in futures]
         if bar is not None:
             bar.update(done.value - shown)
-    segments = [segment for part in parts for segment in part]
+    segments = [segment for part in parts for segment in part.segments]
+    skipped = [article_id for part in parts for article_id in part.skipped]
     commit_segments(ix, segments)
     ix.close()
-    return doc_count(segments)
+    write_vocabularies(build_dir)  # the word lists wildcards and did-you-mean read
+    return doc_count(segments), skipped
 
 
 def rebuild(
-    archive_path: Path, index_dir: Path, *, procs: int = 2, progress: bool = False
+    archive_path: ArchiveLocation, index_dir: Path, *, procs: int = 2, progress: bool = False
 ) -> BuildReport:
-    """Build a complete new index from the archive and swap it in atomically."""
-    index_dir = Path(index_dir)
-    with index_lock(index_dir):
-        started = time.monotonic()
-        previous = current_build(index_dir)
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
-        build_dir = index_dir / f"{BUILD_PREFIX}{stamp}-{os.getpid()}"
-        build_dir.mkdir()
-        with Archive(archive_path, readonly=True) as archive:
-            watermark = archive.max_seq()  # before reading rows: later changes stay pending
-            bar = None
-            if progress:
-                from tqdm import tqdm
+    """Build a complete new index from the archive and swap it in atomically.
 
-                bar = tqdm(total=archive.count(), unit="articles", desc="indexing")
-            try:
-                count = _index_articles(archive, archive_path, build_dir, procs, bar)
-            finally:
-                if bar is not None:
-                    bar.close()
+    Raises BuildFailed (the partial build removed, the live index untouched) when indexing
+    or writing fails, IndexBusy when another rebuild or update runs.
+    """
+    index_dir = Path(index_dir)
+    try:
+        with index_lock(index_dir):
+            return _rebuild_locked(archive_path, index_dir, procs, progress)
+    except OSError as exc:  # creating the directory or the lock: read-only, full
+        raise BuildFailed(storage_message(exc, index_dir, 0)) from exc
+
+
+def _rebuild_locked(
+    archive_path: ArchiveLocation, index_dir: Path, procs: int, progress: bool
+) -> BuildReport:
+    started = time.monotonic()
+    remove_abandoned(index_dir)
+    previous = current_build(index_dir)
+    needed = space_needed(index_dir, archive_path)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
+    build_dir = index_dir / f"{BUILD_PREFIX}{stamp}-{os.getpid()}"
+    try:
+        build_dir.mkdir()
+        watermark, count, skipped = _build(archive_path, build_dir, procs, progress)
+        bug = too_many(skipped, count)
+        if bug:
+            raise BuildFailed(f"{bug}; the live index is unchanged")
         seconds = time.monotonic() - started
         write_meta(
             build_dir,
@@ -258,12 +298,42 @@ def rebuild(
                 "built_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
                 "build_seconds": round(seconds, 2),
                 "articles": count,
+                "skipped": len(skipped),
+                "files": file_sizes(build_dir),
             },
         )
         swap_in(index_dir, build_dir)
-        keep = {build_dir.name} | ({previous.name} if previous else set())
-        _remove_old_builds(index_dir, keep)
-        report = BuildReport(count, seconds, dir_bytes(build_dir), build_dir, watermark)
-        # The CLI prints its own summary; library callers can turn this on.
-        logger.debug("indexed %d articles in %.1f s (%.0f/s)", count, seconds, report.rate)
-        return report
+    except BaseException as exc:  # disk full, Ctrl-C, SIGTERM, a dead worker: no partial build
+        remove_build(index_dir, build_dir)
+        cause = exc.__cause__ if isinstance(exc, BuildFailed) and exc.__cause__ else exc
+        reason = failure_reason(cause, index_dir, needed)
+        if reason:
+            raise BuildFailed(
+                f"{reason}; the partial build was removed and the live index is unchanged"
+            ) from exc
+        raise
+    keep = {build_dir.name} | ({previous.name} if previous else set())
+    _remove_old_builds(index_dir, keep)
+    report = BuildReport(count, seconds, dir_bytes(build_dir), build_dir, watermark, skipped)
+    # The CLI prints its own summary; library callers can turn this on.
+    logger.debug("indexed %d articles in %.1f s (%.0f/s)", count, seconds, report.rate)
+    return report
+
+
+def _build(
+    archive_path: ArchiveLocation, build_dir: Path, procs: int, progress: bool
+) -> tuple[int, int, list[str]]:
+    """Index the whole archive into `build_dir`: (watermark, articles, skipped ids)."""
+    with open_archive(archive_path, readonly=True) as archive:
+        watermark = archive.max_seq()  # before reading rows: later changes stay pending
+        bar = None
+        if progress:
+            from tqdm import tqdm
+
+            bar = tqdm(total=archive.count(), unit="articles", desc="indexing")
+        try:
+            count, skipped = _index_articles(archive, archive_path, build_dir, procs, bar)
+        finally:
+            if bar is not None:
+                bar.close()
+    return watermark, count, skipped

@@ -1,6 +1,7 @@
 """Index statistics: documents, counts by section and New Zealand year, size on disk and
 bytes per article, the last build/update time, and the build's watermark against the
-archive's (pending changes)."""
+archive's (pending changes). Reading them writes nothing; a damaged build raises
+IndexDamaged, an unreadable archive ArchiveError."""
 
 from __future__ import annotations
 
@@ -9,26 +10,19 @@ from pathlib import Path
 import numpy as np
 from whoosh import index as whoosh_index
 
-from crawler.archive import Archive
+from crawler.archive import ArchiveLocation, open_archive
 from index.engine.facets import Columns
-from index.layout import FORMAT, current_build, dir_bytes, format_of, read_meta
+from index.faults import checked_build, damaged, is_damage
+from index.layout import FORMAT, dir_bytes
+from index.model import IndexDamaged
 
 
 class OlderFormat(RuntimeError):
     """The live build was written by an older version and cannot be read by this one."""
 
 
-def collect(archive_path: Path, index_dir: Path) -> dict[str, object] | None:
-    """The statistics as a dict, or None when there is no index."""
-    build_dir = current_build(index_dir)
-    if build_dir is None:
-        return None
-    meta = read_meta(build_dir)
-    if format_of(build_dir) != FORMAT:
-        raise OlderFormat(
-            f"the index at {index_dir} was built by an older version (format "
-            f"{format_of(build_dir)}, this version reads {FORMAT}): run `python -m index.rebuild`"
-        )
+def _counts(build_dir: Path) -> tuple[int, dict[str, int], dict[str, int]]:
+    """(documents, by section, by NZ year) of the build."""
     ix = whoosh_index.open_dir(build_dir)
     with ix.searcher() as searcher:
         cols = Columns(searcher)
@@ -37,10 +31,33 @@ def collect(archive_path: Path, index_dir: Path) -> dict[str, object] | None:
         by_section = {f.value: f.count for f in cols.section.count(live)}
         by_year = {f.value: f.count for f in cols.years(live)}
     ix.close()
+    return docs, by_section, by_year
+
+
+def collect(archive_path: ArchiveLocation, index_dir: Path) -> dict[str, object] | None:
+    """The statistics as a dict, or None when there is no index."""
+    found = checked_build(index_dir)
+    if found is None:
+        return None
+    build_dir, meta = found
+    try:
+        if meta.get("format", 1) != FORMAT:
+            raise OlderFormat(
+                f"the index at {index_dir} was built by an older version (format "
+                f"{meta.get('format', 1)}, this version reads {FORMAT}): run "
+                "`python -m index.rebuild`"
+            )
+        docs, by_section, by_year = _counts(build_dir)
+    except (OlderFormat, IndexDamaged):
+        raise
+    except Exception as exc:
+        if not is_damage(exc):
+            raise
+        raise damaged(build_dir, exc) from exc
     size = dir_bytes(build_dir)
     archive_seq = None
-    if archive_path.exists():
-        with Archive(archive_path, readonly=True) as archive:
+    if not isinstance(archive_path, Path) or archive_path.exists():
+        with open_archive(archive_path, readonly=True) as archive:
             archive_seq = archive.max_seq()
     watermark = int(meta["watermark"])  # type: ignore[call-overload]
     return {

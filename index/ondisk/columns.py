@@ -3,8 +3,10 @@
 Whoosh's column readers hand out one value per Python call: reading the seven columns the
 searcher needs took ~1 s at 200,000 articles and would take ~10 s at 2,000,000, on every
 worker start and after every index update. A NumericColumn is a big-endian array and a
-RefBytesColumn an array of codes into a list of distinct values, so both are read with
-one `numpy.frombuffer` per segment; any other column falls back to Whoosh's iteration.
+RefBytesColumn an array of codes into a list of distinct values, a FixedBytesColumn an
+array of equal-length strings, and a LabelListColumn (index.ondisk.multicolumn) counts and
+codes, so each is read with one or two `numpy.frombuffer` per segment; any other column
+falls back to Whoosh's iteration.
 """
 
 from __future__ import annotations
@@ -13,10 +15,12 @@ from typing import Any
 
 import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN
-from whoosh.columns import Column, NumericColumn, RefBytesColumn
+from whoosh.columns import Column, FixedBytesColumn, NumericColumn, RefBytesColumn
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher as WhooshSearcher
 from whoosh.util.numeric import byte_to_length
+
+from index.ondisk.multicolumn import LabelListColumn
 
 
 def _segments(reader: IndexReader) -> list[tuple[Any, int]]:
@@ -93,6 +97,48 @@ def labels(reader: IndexReader, name: str) -> tuple[np.ndarray, list[str]]:
             )
     codes = np.concatenate(parts) if parts else np.zeros(0, np.int32)
     return codes, list(lut)
+
+
+def fixed_bytes(reader: IndexReader, name: str, width: int) -> np.ndarray:
+    """The fixed-width bytes column `name` for every document, as a numpy `S<width>` array
+    (documents without a value: empty bytes)."""
+    parts = []
+    for segment, _ in _segments(reader):
+        doccount = segment.doc_count_all()
+        values = np.zeros(doccount, f"S{width}")
+        if _has_column(segment, name, None):
+            col = _raw_reader(segment, name, None)
+            if isinstance(col, FixedBytesColumn.Reader):
+                count = min(col._count, doccount)  # noqa: SLF001
+                raw = col._dbfile.get(col._basepos, count * width)  # noqa: SLF001
+                values[:count] = np.frombuffer(raw, f"S{width}")
+            else:
+                values[:] = [bytes(v) for v in col]
+        parts.append(values)
+    return np.concatenate(parts) if parts else np.zeros(0, f"S{width}")
+
+
+def label_lists(reader: IndexReader, name: str) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """The label-list column `name` (index.ondisk.multicolumn) of every document, as CSR
+    arrays: (offsets, codes, labels), document d's labels being
+    `labels[codes[offsets[d]:offsets[d + 1]]]`; codes are shared by all segments."""
+    lut: dict[str, int] = {}
+    counts, codes = [], []
+    for segment, _ in _segments(reader):
+        doccount = segment.doc_count_all()
+        col = _raw_reader(segment, name, None) if _has_column(segment, name, None) else None
+        if not isinstance(col, LabelListColumn.Reader):
+            counts.append(np.zeros(doccount, np.int64))
+            continue
+        seg_counts, seg_codes, seg_labels = col.arrays()
+        local = np.array([lut.setdefault(label, len(lut)) for label in seg_labels], np.int32)
+        counts.append(seg_counts.astype(np.int64))
+        codes.append(local[seg_codes] if seg_codes.size else np.zeros(0, np.int32))
+    offsets = np.zeros(sum(map(len, counts)) + 1, np.int64)
+    if counts:
+        np.cumsum(np.concatenate(counts), out=offsets[1:])
+    all_codes = np.concatenate(codes) if codes else np.zeros(0, np.int32)
+    return offsets, all_codes.astype(np.int32, copy=False), list(lut)
 
 
 def live(reader: IndexReader) -> np.ndarray:

@@ -5,8 +5,11 @@ uses one combined `content` field (title + standfirst + body: one field was ~25%
 three); `title` and `standfirst` are indexed again on their own so they can be queried
 (`title:`) and add their boosted BM25F score on top. Sortable columns hold what filters,
 facets and date sorting read: raw section/subsection/source labels, premium, the UTC
-publication time and the New Zealand calendar day. `spell` holds the folded, unstemmed
-words of titles and standfirsts: the dictionary of "did you mean".
+publication time and the New Zealand calendar day, the id (so ordered exports map document
+numbers to ids without reading stored fields), and the tags and authors as label lists
+(index.ondisk.multicolumn: facets that count an article once in each of its tags).
+`spell` holds the folded, unstemmed words of titles and standfirsts: the dictionary of
+"did you mean".
 
 Phrases are exact, stop words included (index.engine.phrases): positions count every word,
 `stops` holds the stop words the text fields leave out, at their positions, and `pairs`
@@ -20,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from whoosh.columns import NumericColumn, RefBytesColumn
+from whoosh.columns import FixedBytesColumn, NumericColumn, RefBytesColumn
 from whoosh.fields import COLUMN, ID, KEYWORD, TEXT, Schema
 
 from crawler.record import NZ_TZ, Article, parse_utc
@@ -32,6 +35,7 @@ from index.ondisk.analysis import (
     value_key,
 )
 from index.ondisk.formats import FastFrequency, PackedPositions
+from index.ondisk.multicolumn import LabelListColumn
 
 CONTENT = "content"
 PAIRS = "pairs"
@@ -47,6 +51,9 @@ QUERY_FIELDS = {
     "tags": "tag",
     "source": "source",
 }
+ID_BYTES = 26  # every Arc id (crawler.record.ARC_ID_RE)
+# The multi-valued facet columns: facet name → column name.
+LABEL_COLUMNS = {"tag": "tag_labels", "author": "author_labels"}
 # BM25F field weights (index.engine.ranking applies them; stored weights are plain frequencies).
 TITLE_BOOST = 3.0
 STANDFIRST_BOOST = 1.5
@@ -93,6 +100,9 @@ def make_schema(common: Iterable[str] = ()) -> Schema:
         prem=COLUMN(NumericColumn("B")),
         pub=COLUMN(NumericColumn("q")),
         nzday=COLUMN(NumericColumn("i")),
+        idc=COLUMN(FixedBytesColumn(ID_BYTES)),
+        tag_labels=COLUMN(LabelListColumn()),
+        author_labels=COLUMN(LabelListColumn()),
     )
 
 
@@ -103,6 +113,17 @@ def nz_day(published: str) -> date:
 
 def epoch_seconds(published: str) -> int:
     return int(parse_utc(published).timestamp())
+
+
+def distinct_labels(values: Iterable[str]) -> list[str]:
+    """`values` without blanks and without repeats that fold to the same key (first kept):
+    an article counts once under each of its tags however the site spelled them."""
+    seen: dict[str, str] = {}
+    for value in values:
+        label = " ".join(value.split())
+        if label:
+            seen.setdefault(value_key(label), label)
+    return list(seen.values())
 
 
 def to_document(article: Article) -> dict[str, object]:
@@ -129,4 +150,7 @@ def to_document(article: Article) -> dict[str, object]:
         "prem": int(article["premium"]),
         "pub": epoch_seconds(article["published"]),
         "nzday": nz_day(article["published"]).toordinal(),
+        "idc": article["id"].encode("ascii"),
+        "tag_labels": distinct_labels(article["tags"]),
+        "author_labels": distinct_labels(article["authors"]),
     }

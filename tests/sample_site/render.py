@@ -10,6 +10,13 @@ Layouts (what each page carries, richest first):
 - viva: the Viva lifestyle layout (viva-article__heading, article-viva__body), meta tags with
   times; staff copy ("NZ Herald") is credited to "Viva" there.
 - raw-html: ANS whose body is raw_html blocks, and div.article__raw-html in the DOM.
+- dom-2025-split: no Fusion data; JSON-LD, meta and a 2024-25 DOM whose body starts in
+  section[data-test-ui=article__body] (or the premium top/bottom halves) and continues in
+  div.article__raw-html blocks after it, with a share bar, a promo and story cards between.
+
+Every layout embeds a video in the body with a "Watch: …" caption line (dom-2025-split: a
+"Watch the …" line in a bare wrapper) and a credit beside it (a video element and caption
+text in the ANS), which is embed furniture, never article text.
 
 A body is split on blank lines. Paragraph shapes are inferred so crossheads and lists appear:
 an "OPINION:" first paragraph is a bold lead, a run of two or more short paragraphs without
@@ -25,20 +32,38 @@ from tests.sample_site import render_data as data
 from tests.sample_site import render_parts as parts
 from tests.sample_site.render_parts import esc, script_json
 
-LAYOUTS: tuple[str, ...] = ("fusion-2022", "arc-2025", "jsonld-dom", "meta-dom", "viva", "raw-html")
+LAYOUTS: tuple[str, ...] = (
+    "fusion-2022",
+    "arc-2025",
+    "jsonld-dom",
+    "meta-dom",
+    "viva",
+    "raw-html",
+    "dom-2025-split",
+)
 NON_ARTICLE_KINDS: tuple[str, ...] = ("video", "gallery", "section", "people", "tag")
 
 
 # --- the DOM --------------------------------------------------------------------------------
 
 
-def _body_html(article: Article, cards_hook: str, cards_heading: str) -> list[str]:
-    """Body blocks as HTML with noise between them: an ad, a photo, a tweet, story cards."""
+def _body_html(
+    article: Article, cards_hook: str, cards_heading: str, *, split_layout: bool = False
+) -> list[str]:
+    """Body blocks as HTML with noise between them: a captioned video, an ad, a photo, a
+    tweet, story cards."""
+    video = parts.video_with_caption(
+        data.VIDEO_TITLE,
+        data.VIDEO_PLAY_CAPTION if split_layout else data.VIDEO_CAPTION,
+        data.VIDEO_CREDIT,
+        hooked=not split_layout,
+    )
     noise = {
-        2: parts.advert("ContentRect"),
-        3: parts.figure(data.CAPTION),
-        4: parts.tweet(),
-        5: parts.story_cards(article["section"], cards_heading, cards_hook),
+        2: video,
+        3: parts.advert("ContentRect"),
+        4: parts.figure(data.CAPTION),
+        5: parts.tweet(),
+        6: parts.story_cards(article["section"], cards_heading, cards_hook),
     }
     out = []
     for n, (kind, content) in enumerate(data.blocks(article["body"])):
@@ -135,12 +160,43 @@ def _dom_raw(article: Article) -> str:
     chunks = data.chunks(
         [data.block_html(kind, content) for kind, content in data.blocks(article["body"])]
     )
-    raw = "".join(f'<div class="article__raw-html">{chunk}</div>' for chunk in chunks)
+    raw_blocks = [f'<div class="article__raw-html">{chunk}</div>' for chunk in chunks]
+    if len(raw_blocks) >= 2:
+        # Where the ANS puts its raw video block: after the second element (render_data).
+        raw_blocks.insert(2, f'<div class="article__raw-html">{data.raw_video_html()}</div>')
+    raw = "".join(raw_blocks)
     byline = _byline(article, "author__name__link", "meta-data__time-stamp", with_datetime=True)
     return (
         f'<div class="article" data-test-ui="article">{_heading(article, "article__heading", True)}'
         f'{byline}</header><section class="article__content">{parts.advert("Top")}{raw}'
         f'<div class="article__raw-html">{parts.tweet()}</div>{parts.share_bar()}</section></div>'
+    )
+
+
+def _dom_2025_split(article: Article) -> str:
+    """A 2024-25 body split over containers: section(s) first, then raw HTML blocks."""
+    items = _body_html(article, "discover-more", "Discover more", split_layout=True)
+    cut = _split_at(items)
+    if article["premium"]:
+        cut2 = max(cut + 1, 2 * len(items) // 3)
+        head = (
+            f'<section data-test-ui="article-top-body">{"".join(items[:cut])}</section>'
+            f"{parts.paywall_prompt()}"
+            f'<section data-test-ui="article-bottom-body">{"".join(items[cut:cut2])}</section>'
+        )
+        tail = items[cut2:]
+    else:
+        head = f'<section data-test-ui="article__body">{"".join(items[:cut])}</section>'
+        tail = items[cut:]
+    raw = f"{parts.share_bar()}{parts.app_promo()}".join(
+        f'<div class="article__raw-html">{chunk}</div>' for chunk in data.chunks(tail, 3)
+    )
+    byline = _byline(article, "author--link", "author-display--date", with_datetime=True)
+    heading = _heading(article, "article__heading", False)
+    return (
+        f'<div class="article" data-test-ui="article">{heading}'
+        f"{byline}{parts.share_bar()}</header>{parts.audio_prompt()}{head}{parts.share_bar()}"
+        f"{parts.app_promo()}{raw}{parts.share_bar()}</div>"
     )
 
 
@@ -178,6 +234,7 @@ def render_article(article: Article, layout: str) -> str:
             False,
             _dom_raw(article),
         ),
+        "dom-2025-split": lambda: (ld + data.fusion_script(None), False, _dom_2025_split(article)),
     }[layout]()
     head = parts.head(article["title"], data.metas(article, times=times), article["url"], scripts)
     return parts.page(head, main, article["section"], body_class=f"layout-{layout}")

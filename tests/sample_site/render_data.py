@@ -15,6 +15,11 @@ from tests.sample_site.render_parts import esc, script_json
 
 _CLOSING = (".", "?", "!", '"', "”", "’", "'", ":", ";", ")")
 CAPTION = "Volunteers plant native trees along the stream bank. Photo / Supplied"
+# An in-body video's title, its "Watch:" caption line and its credit: embed furniture, not text.
+VIDEO_TITLE = "Planting day on the stream bank"
+VIDEO_CAPTION = "Watch: Volunteers show how the new trees go in."
+VIDEO_PLAY_CAPTION = "Watch the volunteers plant the first trees"
+VIDEO_CREDIT = "Video / NZ Herald"
 
 
 def _short(paragraph: str) -> bool:
@@ -79,17 +84,46 @@ def _ans_element(kind: str, content: Any) -> dict[str, Any]:
     return {"type": "text", "content": esc(content)}
 
 
-_ANS_NOISE = {
-    1: {"type": "image", "caption": CAPTION, "url": "https://example.invalid/photo.jpg"},
-    2: {"type": "raw_html", "content": parts.tweet()},
-    3: {
-        "type": "interstitial_link",
-        "content": "Read more: Five things to know",
-        "url": "/nz/five-things/",
-    },
-    4: {"type": "oembed_response", "raw_oembed": {"type": "twitter", "html": parts.tweet()}},
-    5: {"type": "divider"},
-}
+def raw_video_html() -> str:
+    """A raw HTML block holding only a video and its caption line."""
+    return (
+        f"{parts.video_player(VIDEO_TITLE, hooked=False)}"
+        f"<p>{esc(VIDEO_CAPTION)} {esc(VIDEO_CREDIT)}</p>"
+    )
+
+
+def _ans_video(raw: bool) -> list[dict[str, Any]]:
+    """A video with its caption: as a raw HTML block, or a bold text line and a video element."""
+    if raw:
+        return [{"type": "raw_html", "content": raw_video_html()}]
+    return [
+        {"type": "text", "content": f"<b>{esc(VIDEO_CAPTION)}</b>"},
+        {
+            "type": "video",
+            "headlines": {"basic": VIDEO_TITLE},
+            "description": {"basic": VIDEO_CAPTION},
+            "credits": {"by": [{"type": "author", "name": "NZ Herald Video"}]},
+        },
+        {"type": "text", "content": esc(VIDEO_CREDIT)},
+    ]
+
+
+def _ans_noise(raw: bool) -> dict[int, list[dict[str, Any]]]:
+    """Non-text elements (and caption lines) to put after the n-th body element."""
+    return {
+        1: [{"type": "image", "caption": CAPTION, "url": "https://example.invalid/photo.jpg"}],
+        2: _ans_video(raw),
+        3: [{"type": "raw_html", "content": parts.tweet()}],
+        4: [
+            {
+                "type": "interstitial_link",
+                "content": "Read more: Five things to know",
+                "url": "/nz/five-things/",
+            }
+        ],
+        5: [{"type": "oembed_response", "raw_oembed": {"type": "twitter", "html": parts.tweet()}}],
+        6: [{"type": "divider"}],
+    }
 
 
 def _ans_elements(article: Article, *, raw: bool) -> list[dict[str, Any]]:
@@ -99,11 +133,11 @@ def _ans_elements(article: Article, *, raw: bool) -> list[dict[str, Any]]:
         elements = [{"type": "raw_html", "content": chunk} for chunk in grouped]
     else:
         elements = [_ans_element(kind, content) for kind, content in body]
+    noise = _ans_noise(raw)
     out = []
     for n, element in enumerate(elements):
         out.append({"_id": f"EL{n:024d}", **element})
-        if n + 1 in _ANS_NOISE:
-            out.append(_ANS_NOISE[n + 1])
+        out.extend(noise.get(n + 1, []))
     return out
 
 

@@ -174,6 +174,34 @@ def tweet() -> str:
     )
 
 
+def video_player(title: str, *, hooked: bool = True) -> str:
+    """An in-body video: a Brightcove iframe, in a hooked player box or a bare wrapper."""
+    iframe = (
+        '<iframe src="https://players.brightcove.net/6093072280001/default_default/index.html'
+        f'?videoId=6300000000042" title="{esc(title)}" allowfullscreen="" width="100%"></iframe>'
+    )
+    if hooked:
+        return f'<div class="video-player" data-test-ui="video-player">{iframe}</div>'
+    return f"<div>{iframe}</div>"
+
+
+def video_with_caption(title: str, caption: str, credit: str, *, hooked: bool = True) -> str:
+    """A video as the 2024-25 design embeds it: a bold "Watch:" line, the player, a credit."""
+    return (
+        f"<p><strong>{esc(caption)}</strong></p>{video_player(title, hooked=hooked)}"
+        f"<p>{esc(credit)}</p>"
+    )
+
+
+def app_promo() -> str:
+    """The app / newsletter promo placed between the parts of a split body."""
+    return (
+        '<div class="promo promo--app" data-test-ui="app-promo"><h3>Get the news first</h3>'
+        "<p>Download the NZ Herald app for breaking news alerts.</p>"
+        '<a href="/app/">Download</a></div>'
+    )
+
+
 def audio_prompt() -> str:
     """The listen-to-this-article prompt of the 2024-25 design."""
     return (

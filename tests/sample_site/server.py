@@ -60,11 +60,17 @@ class _Server(ThreadingHTTPServer):
         self.delay = delay
         self.origin = f"http://127.0.0.1:{self.server_address[1]}"
         self._paths: list[str] = []
+        self._times: list[float] = []
         self._lock = threading.Lock()
 
     def record(self, path: str) -> None:
         with self._lock:
             self._paths.append(path)
+            self._times.append(time.monotonic())
+
+    def arrivals(self) -> list[tuple[float, str]]:
+        with self._lock:
+            return list(zip(self._times, self._paths, strict=True))
 
     def paths(self) -> list[str]:
         with self._lock:
@@ -121,6 +127,10 @@ class SampleServer:
     def paths(self) -> list[str]:
         """Every request path (with its query string) the server has answered, in order."""
         return self._server.paths()
+
+    def arrivals(self) -> list[tuple[float, str]]:
+        """(time.monotonic() on arrival, path) of every request so far, in order."""
+        return self._server.arrivals()
 
     def start(self) -> SampleServer:
         self._thread.start()

@@ -147,10 +147,17 @@ def standard_site(articles: Iterable[Article], *, fixtures: bool = True) -> Site
     pages = []
     for n, article in enumerate(articles):
         layout = LAYOUTS[n % len(LAYOUTS)]
-        pages.append(site.add(SitePage(
-            article=article, layout=layout, expected=expected_record(article, layout),
-            sitemap=2 if n % 4 == 3 else 1, listed_on_real_origin=n % 3 == 0,
-        )))
+        pages.append(
+            site.add(
+                SitePage(
+                    article=article,
+                    layout=layout,
+                    expected=expected_record(article, layout),
+                    sitemap=2 if n % 4 == 3 else 1,
+                    listed_on_real_origin=n % 3 == 0,
+                )
+            )
+        )
     if fixtures:
         for name, html, expected in _fixture_pages():
             site.add(_fixture_page(name, html, expected))
@@ -173,8 +180,14 @@ def _add_specials(site: Site, pages: list[SitePage]) -> None:
     # robots.txt disallows one article that the sitemaps still list.
     site.disallowed.append(path_of(pages[4].article["url"]))
     # A page that renders without any body text: extracted, then dropped by validation.
-    broken = Article(**{**pages[5].article, "id": BROKEN_ID, "body": "",
-                        "url": f"{REAL_ORIGIN}/nz/a-page-with-no-body/{BROKEN_ID}/"})
+    broken = Article(
+        **{
+            **pages[5].article,
+            "id": BROKEN_ID,
+            "body": "",
+            "url": f"{REAL_ORIGIN}/nz/a-page-with-no-body/{BROKEN_ID}/",
+        }
+    )
     site.add(SitePage(article=broken, layout=LAYOUTS[0], expected=None))
     # A listed article that is gone.
     site.extra_listed.append((day, f"{REAL_ORIGIN}/nz/a-story-that-was-taken-down/{MISSING_ID}/"))
@@ -187,4 +200,3 @@ def render_non_article_page(site: Site, path: str) -> str | None:
     """The HTML of a non-article page, or None when the path is not one."""
     found = site.non_articles.get(path)
     return render_non_article(*found) if found else None
-

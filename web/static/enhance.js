@@ -11,3 +11,20 @@ document.addEventListener("keydown", (event) => {
     box.select();
   }
 });
+
+// "Copy" buttons beside citations: the text is selectable without this; the button only
+// appears when the browser can copy for us.
+if (navigator.clipboard) {
+  for (const button of document.querySelectorAll("button[data-copy]")) {
+    button.hidden = false;
+    button.addEventListener("click", async () => {
+      try {
+        await navigator.clipboard.writeText(button.dataset.copy);
+        button.textContent = "Copied";
+      } catch {
+        button.textContent = "Select the text to copy";
+      }
+      setTimeout(() => { button.textContent = "Copy"; }, 2500);
+    });
+  }
+}
