@@ -1,11 +1,12 @@
 """Highlighted snippets of archived text: escaped HTML where only <mark> is markup.
 
 A snippet costs what it shows. Whoosh's highlighter analysed each hit's whole body (~90%
-of a warm query's time); here the text is split on whitespace (one C call), each distinct
-chunk ("Whangārei’s," "said.") is looked up once in a memo of what the index's analyzer
-makes of it, and only the window around the first matching word is analysed again, with
-character offsets, to mark its words. Matching is the index's own analysis, so stems and
-folded macrons match as they do in search ("elections" marks "Election", "whangarei"
+of a warm query's time); here the text is split on whitespace (one C call) and its chunks
+("Whangārei’s," "said.") are looked up, a few hundred at a time until one matches, in a
+memo of what the index's analyzer makes of each; only the window around the first match
+is read again, with character offsets, to mark its words. Matching is the index's own
+analysis, so stems and folded macrons match as they do in search ("elections" marks
+"Election", "whangarei"
 marks "Whangārei"); stop words are never marked.
 """
 
@@ -16,15 +17,18 @@ from collections.abc import Iterable
 
 from markupsafe import escape
 
-from index.ondisk.analysis import STOP_MARK, FoldStemFilter, text_analyzer, words
+from index.ondisk.analysis import STOP_MARK, TOKEN_PATTERN, FoldStemFilter, words
 
 SNIPPET_CHARS = 240
 LEAD_IN = 60  # characters shown before the first match
 _MEMO_LIMIT = 200_000
-_ANALYZER = text_analyzer()
 _STEM = FoldStemFilter()
-_CHUNK_TERMS: dict[str, frozenset[str]] = {}
+_CHUNK_TERMS: dict[str, str | frozenset[str]] = {}
+_SEVERAL: set[str] = set()  # chunks of several words
+STEP = 200  # chunks looked at at once
 _SPACE = re.compile(r"\s")
+_CHUNK = re.compile(r"\S+")
+_WORD = re.compile(TOKEN_PATTERN)
 
 
 def lead(text: str, limit: int = SNIPPET_CHARS) -> str:
@@ -35,26 +39,48 @@ def lead(text: str, limit: int = SNIPPET_CHARS) -> str:
     return str(escape(text))
 
 
-def _chunk_terms(chunk: str) -> frozenset[str]:
-    """The indexed terms of one whitespace-separated chunk of text (memoised)."""
+def _chunk_terms(chunk: str) -> str | frozenset[str]:
+    """The indexed term of one whitespace-separated chunk of text ("" for none; a set for
+    a chunk of several, "U.S.-based"), memoised."""
     found = _CHUNK_TERMS.get(chunk)
     if found is None:
         if len(_CHUNK_TERMS) > _MEMO_LIMIT:
             _CHUNK_TERMS.clear()
-        found = _CHUNK_TERMS[chunk] = frozenset(filter(None, map(_STEM.term, words(chunk))))
+            _SEVERAL.clear()
+        terms = [t for t in map(_STEM.term, words(chunk)) if t]
+        found = _CHUNK_TERMS[chunk] = terms[0] if len(terms) == 1 else frozenset(terms)
+        if len(terms) > 1:
+            _SEVERAL.add(chunk)
     return found
 
 
+def _first_hit(chunks: list[str], terms: frozenset[str]) -> int | None:
+    """The index of the first chunk holding one of `terms` (in C loops but for chunks
+    not seen before and chunks of several words)."""
+    found = list(map(_CHUNK_TERMS.get, chunks))
+    if None in found:
+        found = list(map(_chunk_terms, chunks))
+    hits = list(map(terms.__contains__, found))  # False for the sets of several
+    several = _SEVERAL.intersection(chunks)
+    if several:
+        matching = {c for c in several if not terms.isdisjoint(_CHUNK_TERMS[c])}
+        hits = [a or b for a, b in zip(hits, map(matching.__contains__, chunks), strict=True)]
+    return hits.index(True) if True in hits else None
+
+
 def first_match(text: str, terms: frozenset[str]) -> int | None:
-    """The character offset of the first chunk of `text` holding one of `terms`."""
+    """The character offset of the first chunk of `text` holding one of `terms`, looking
+    at STEP chunks at a time (most matches are early)."""
     chunks = text.split()
-    matching = {c for c in set(chunks) if not terms.isdisjoint(_chunk_terms(c))}
-    if not matching:
-        return None
-    chunk = chunks[list(map(matching.__contains__, chunks)).index(True)]
-    # Its first occurrence as a whole chunk is this one (an earlier one would match too).
-    found = re.search(rf"(?<!\S){re.escape(chunk)}(?!\S)", text)
-    return found.start() if found else None
+    for start in range(0, len(chunks), STEP):
+        at = _first_hit(chunks[start : start + STEP], terms)
+        if at is not None:
+            chunk = chunks[start + at]
+            # Its first occurrence as a whole chunk is this one (an earlier one would
+            # have matched too).
+            found = re.search(rf"(?<!\S){re.escape(chunk)}(?!\S)", text)
+            return found.start() if found else None
+    return None
 
 
 def _window(text: str, at: int, limit: int) -> tuple[int, int]:
@@ -75,11 +101,17 @@ def mark(text: str, terms: frozenset[str]) -> str:
     """`text` escaped, with every word whose indexed term is one of `terms` in <mark>."""
     parts: list[str] = []
     done = 0
-    for token in _ANALYZER(text, chars=True):
-        if token.text in terms:
-            parts.append(str(escape(text[done : token.startchar])))
-            parts.append(f"<mark>{escape(text[token.startchar : token.endchar])}</mark>")
-            done = token.endchar
+    for chunk in _CHUNK.finditer(text):
+        found = _chunk_terms(chunk.group())
+        if isinstance(found, str) and found not in terms:
+            continue
+        if isinstance(found, frozenset) and terms.isdisjoint(found):
+            continue
+        for word in _WORD.finditer(text, chunk.start(), chunk.end()):
+            if _STEM.term(word.group()) in terms:
+                parts.append(str(escape(text[done : word.start()])))
+                parts.append(f"<mark>{escape(word.group())}</mark>")
+                done = word.end()
     parts.append(str(escape(text[done:])))
     return "".join(parts)
 

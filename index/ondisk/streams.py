@@ -22,6 +22,9 @@ WORD, STOP, BREAK, NOTHING = 0, 1, 2, 3
 _UNSEEN = -(1 << 62)  # below every code
 _MARK = "\x00"  # stands for a line break (never a token, nor whitespace)
 _SPACED_MARK = f" {_MARK} "
+_SHORT = 80  # values this long or shorter (names, sections, titles) are memoised whole
+_SHORT_LIMIT = 100_000
+_CHUNK_LIMIT = 1_000_000  # chunks a process remembers per analysis (~110 bytes each)
 
 
 class Vocabulary(dict[str, int]):
@@ -118,11 +121,17 @@ class _Chunks:
         codes = list(map(self.codes.get, chunks, repeat(_UNSEEN, len(chunks))))
         if not codes or min(codes) >= 0:
             return codes
-        # A chunk not seen before in this segment, or one of no or several tokens.
-        for i in np.flatnonzero(np.array(codes) == _UNSEEN).tolist():
-            codes[i] = self.code(chunks[i])
-        if min(codes) >= 0:
-            return codes
+        # A chunk not seen before, or one of no or several tokens.
+        if _UNSEEN in codes:
+            i = codes.index(_UNSEEN)
+            while True:
+                codes[i] = self.code(chunks[i])
+                try:
+                    i = codes.index(_UNSEEN, i + 1)
+                except ValueError:
+                    break
+            if min(codes) >= 0:
+                return codes
         found: list[int] = []
         done = 0
         for i in np.flatnonzero(np.array(codes) < 0).tolist():
@@ -132,34 +141,74 @@ class _Chunks:
         return found + codes[done:]
 
 
+class Analysis:
+    """What a process has learnt of one FoldStemFilter's text: its vocabulary, its chunks
+    and its short values (names, sections), kept from one segment to the next so that only
+    words new to the process are analysed. Ids only ever grow: a segment keeps the
+    Analysis it started with even after the process moves on to a fresh one."""
+
+    def __init__(self, fold_stem: FoldStemFilter) -> None:
+        self.vocabulary = Vocabulary(fold_stem)
+        self.chunks = _Chunks(self.vocabulary)
+        self.line_break = self.vocabulary[LINE_BREAK]
+        self.chunks.codes[_MARK] = self.line_break
+        self.short: dict[str, tuple[int, ...]] = {}
+
+    def ids(self, value: str) -> list[int] | tuple[int, ...]:
+        """`value`'s term ids: exactly the tokens SCAN_RE finds, a line break being one."""
+        if len(value) <= _SHORT:
+            found = self.short.get(value)
+            if found is None:
+                if len(self.short) > _SHORT_LIMIT:
+                    self.short.clear()
+                found = self.short[value] = tuple(self._ids(value))
+            return found
+        return self._ids(value)
+
+    def _ids(self, value: str) -> list[int]:
+        if _MARK in value:  # the marker is taken: one line at a time
+            found: list[int] = []
+            for number, line in enumerate(value.split(LINE_BREAK)):
+                if number:
+                    found.append(self.line_break)
+                found += self.chunks.ids(line)
+            return found
+        # Line breaks as chunks of their own, so one split does the whole value.
+        return self.chunks.ids(value.replace(LINE_BREAK, _SPACED_MARK))
+
+
+_ANALYSES: dict[tuple[bool, frozenset[str]], Analysis] = {}
+
+
+def shared_analysis(fold_stem: FoldStemFilter) -> Analysis:
+    """This process's Analysis for `fold_stem`'s settings (a fresh one once it is big)."""
+    key = (fold_stem.stem, fold_stem.stops)
+    found = _ANALYSES.get(key)
+    if found is None or len(found.chunks.codes) > _CHUNK_LIMIT:
+        fresh = FoldStemFilter(stem=fold_stem.stem, stops=fold_stem.stops)
+        found = _ANALYSES[key] = Analysis(fresh)
+    return found
+
+
 class TokenStore:
     """One vocabulary's term ids of every value analysed in this segment."""
 
     def __init__(self, fold_stem: FoldStemFilter) -> None:
-        self.vocabulary = Vocabulary(fold_stem)
-        self._chunks = _Chunks(self.vocabulary)
-        self._break = self.vocabulary[LINE_BREAK]
-        self._chunks.codes[_MARK] = self._break
+        self.analysis = shared_analysis(fold_stem)
+        self.vocabulary = self.analysis.vocabulary
         self.ids = array("i")
         self._doc = -1
         self._seen: dict[str, tuple[int, int]] = {}
         self._lengths: list[int] = []
 
     def run(self, doc: int, value: str) -> tuple[int, int]:
-        """(start, length) of `value`'s term ids (analysed once per document): exactly the
-        tokens SCAN_RE finds, a line break being one."""
+        """(start, length) of `value`'s term ids (analysed once per document)."""
         if doc != self._doc:
             self._doc, self._seen = doc, {}
         found = self._seen.get(value)
         if found is None:
             start = len(self.ids)
-            if _MARK in value:  # the marker is taken: one line at a time
-                for number, line in enumerate(value.split(LINE_BREAK)):
-                    if number:
-                        self.ids.append(self._break)
-                    self.ids.fromlist(self._chunks.ids(line))
-            else:  # line breaks as chunks of their own, so one split does the whole value
-                self.ids.fromlist(self._chunks.ids(value.replace(LINE_BREAK, _SPACED_MARK)))
+            self.ids.extend(self.analysis.ids(value))
             found = self._seen[value] = (start, len(self.ids) - start)
             self._lengths.append(found[1])
         return found
