@@ -78,13 +78,16 @@ def test_watermark_yields_only_changes_after_it(archive: Archive, articles: list
     mark = archive.max_seq()
     everything = [a["id"] for _, a in archive.changed_since(0, batch=2)]
     assert everything == [a["id"] for a in articles[:4]]
+    assert archive.changed_count(0) == 4  # the update's progress total
     assert list(archive.changed_since(mark)) == []
+    assert archive.changed_count(mark) == 0
     archive.upsert(articles[1])  # unchanged: no new seq
     archive.upsert(_changed(articles[2], title="A new headline"))  # revised: a new seq
     archive.upsert(_changed(articles[3], updated="1999-01-01T00:00:00Z"))  # older: kept out
     archive.upsert(articles[5])
     later = [(seq, a["id"]) for seq, a in archive.changed_since(mark)]
     assert [i for _, i in later] == [articles[2]["id"], articles[5]["id"]]
+    assert archive.changed_count(mark) == 2
     assert all(seq > mark for seq, _ in later)
     assert archive.max_seq() == later[-1][0]
 

@@ -116,7 +116,7 @@ def _check_app(data_dir: Path, articles: list) -> None:
     try:
         for url in ("/", "/?sort=oldest", "/api/search"):
             assert client.get(url).status_code == 200, url
-        latest = {a["id"]: a for a in articles}  # later versions replace earlier ones
+        latest = {a["id"]: a for a in articles}  # the forced later version replaces the first
         for article in latest.values():
             word = quote(article["title"][:60])
             for url in (f"/?q={word}", f"/api/search?q={word}"):
@@ -147,8 +147,11 @@ def _check_app(data_dir: Path, articles: list) -> None:
 def test_every_valid_record_is_archived_indexed_and_shown(
     candidates: tuple[dict[str, object], ...],
 ) -> None:
-    articles = _validated(candidates)
-    first, later = articles[: len(articles) // 2 + 1], articles[len(articles) // 2 + 1 :]
+    # Three distinct ids are imported and indexed first; then a fourth and a second version
+    # of the first one, forced (so it replaces the first whatever its dates), are imported
+    # and picked up by an incremental update.
+    first, later = _validated(candidates[:3]), _validated(candidates[3:])
+    articles = first + later
     with tempfile.TemporaryDirectory() as tmp:
         data_dir = Path(tmp)
         archive_path, index_dir = data_dir / "archive.sqlite3", data_dir / "index"

@@ -228,6 +228,12 @@ class PostgresArchive(ArchiveStore):
             0
         ]
 
+    def changed_count(self, seq: int = 0) -> int:
+        # Up to the same horizon as changed_since: rows of writers still in flight wait.
+        horizon = self._horizon()
+        query = "SELECT COUNT(*) FROM articles WHERE seq > %s AND seq <= %s"
+        return self._one(query, (seq, horizon))[0]
+
     def changed_since(self, seq: int = 0, *, batch: int = 1000) -> Iterator[tuple[int, Article]]:
         horizon, last = self._horizon(), seq
         while True:
