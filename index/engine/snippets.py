@@ -118,13 +118,13 @@ def mark(text: str, terms: frozenset[str]) -> str:
 
 def fragment(text: str, terms: frozenset[str], limit: int = SNIPPET_CHARS) -> str | None:
     """About `limit` characters of `text` from just before its first match, marked; None
-    when no word of `text` is one of `terms`."""
+    when no word of `text` is one of `terms`. Without ellipses: index.engine.ellipses adds
+    them where the fragment was cut."""
     at = first_match(text, terms)
     if at is None:
         return None
     start, end = _window(text, at, limit)
-    window = " ".join(text[start:end].split())
-    return f"{'… ' if start else ''}{mark(window, terms)}{' …' if end < len(text) else ''}"
+    return mark(" ".join(text[start:end].split()), terms)
 
 
 def snippet(body: str, standfirst: str, terms: Iterable[str]) -> str:
