@@ -24,8 +24,10 @@ LOCK_NAME = "index.lock"
 META_NAME = "meta.json"
 BUILD_PREFIX = "build-"
 # 1: Whoosh's own postings; 2: packed blocks (index.ondisk.codec); 3: the same blocks, with the
-# pickled classes moved to index.ondisk; 4: id, tag and author columns (tag/author facets, exports).
-FORMAT = 4
+# pickled classes moved to index.ondisk; 4: id, tag and author columns (tag/author facets, exports);
+# 5: positions count stop words and line breaks, the stops field, pairs with stop words,
+# 1-byte position gaps (exact phrases).
+FORMAT = 5
 
 
 class IndexBusy(RuntimeError):

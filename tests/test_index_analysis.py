@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from index.ondisk.analysis import fold, name_analyzer, text_analyzer
+from index.ondisk.analysis import (
+    fold,
+    name_analyzer,
+    pair_analyzer,
+    phrase_terms,
+    split_phrase_term,
+    stops_analyzer,
+    text_analyzer,
+)
 
 
 def terms(text: str, **kwargs: object) -> list[str]:
@@ -37,12 +45,33 @@ def test_different_words_stay_different() -> None:
     assert terms("Whangārei") != terms("Whanganui")
 
 
-def test_stop_words_removed_but_positions_follow() -> None:
-    tokens = [
-        (t.text, t.pos)
-        for t in text_analyzer()("the prime minister of the country", positions=True)
+def test_positions_count_stop_words_and_line_breaks() -> None:
+    text = "the prime minister of the country\nNew line"
+    tokens = [(t.text, t.pos) for t in text_analyzer()(text, positions=True)]
+    # "of the" keep their places (3, 4), and the line break takes position 6.
+    assert tokens == [("prime", 1), ("minist", 2), ("countri", 5), ("new", 7), ("line", 8)]
+    stops = [(t.text, t.pos) for t in stops_analyzer()(text, positions=True)]
+    # ... and the first line break, which says where a title ends.
+    assert stops == [("the", 0), ("of", 3), ("the", 4), ("\n", 6)]
+
+
+def test_pairs_join_neighbours_stop_words_included_but_not_across_lines() -> None:
+    common = {"prime", "minist", "countri", "state"}
+    pairs = [t.text for t in pair_analyzer(common)("The Prime Minister of the country\nstate")]
+    # Not "of the" (two stop words), not "countri state" (a line apart).
+    assert pairs == ["the prime", "prime minist", "minist of", "the countri"]
+    # A rare word breaks the chain.
+    assert [t.text for t in pair_analyzer(common)("prime zorblat minister")] == []
+
+
+def test_phrase_terms_keep_stop_words_marked() -> None:
+    assert phrase_terms("State of the Emergency’s") == ["state", "~of", "~the", "emergenc"]
+    # "hers" is no stop word, though its stem is spelt like one.
+    assert phrase_terms("hers her") == ["her", "~her"]
+    assert [split_phrase_term(t) for t in phrase_terms("hers her")] == [
+        ("her", False),
+        ("her", True),
     ]
-    assert tokens == [("prime", 1), ("minist", 2), ("countri", 3)]
 
 
 def test_query_side_can_keep_stop_words_marked() -> None:

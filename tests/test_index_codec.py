@@ -13,14 +13,17 @@ import numpy as np
 import pytest
 from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import W3Codec, W3TermInfo
-from whoosh.fields import Schema
+from whoosh.fields import TEXT, Schema
 from whoosh.filedb.filestore import RamStorage
 from whoosh.formats import Frequency, Positions
+from whoosh.util.numeric import length_to_byte
 
 from bench.synth import generate_articles
 from index.ondisk.bulk import BulkSegmentWriter, open_for_writing
 from index.ondisk.codec import ArrayLeafMatcher, HeraldCodec
-from index.ondisk.formats import PackedPositions
+from index.ondisk.formats import PackedPositions, encode_many
+from index.ondisk.inversion import PostingTable
+from index.ondisk.lists import write_field
 from index.ondisk.postings import postings
 from index.ondisk.schema import make_schema, to_document
 from tests.index_support import article
@@ -121,31 +124,43 @@ def test_skip_to_and_positions_of_wide_documents(indexes) -> None:
         m = searcher.reader().postings("content", b"needl")
         m.skip_to(last)
         assert m.id() == last
-        assert m.value_as("positions") == [0, 1, 2, 70_003]  # title words, then the body
+        # Title words, two line breaks (the empty standfirst between), then the body.
+        assert m.value_as("positions") == [0, 1, 2, 70_005]
         assert searcher.reader().postings("title", b"needl").weight() == 3.0
 
 
 def test_packed_positions_round_trip() -> None:
     fmt = PackedPositions()
-    for positions in ([0], [3, 9, 400], [1, 65_535], [2, 65_536, 1_000_000]):
+    cases = ([0], [5], [3, 9, 400], [255, 510], [1, 65_535], [2, 65_536, 1_000_000])
+    for positions in cases:
         encoded = fmt.encode(positions)
         assert fmt.decode_positions(encoded) == positions
         assert fmt.decode_frequency(encoded) == len(positions)
-    assert len(fmt.encode([5])) == 3  # Whoosh's Positions spends ~14 bytes on this
+    assert len(fmt.encode([5])) == 2  # Whoosh's Positions spends ~14 bytes on this
+    assert len(fmt.encode([5, 300])) == 5  # a gap of 256 or more: 2-byte positions
 
 
 @pytest.mark.parametrize(
-    "lists", [[[0], [3, 9, 400], [7]], [[1, 65_535], [2, 65_536, 1_000_000], [4]], []]
+    "lists",
+    [
+        [[0], [3, 9, 400], [7], [255, 510]],
+        [[1, 65_535], [2, 65_536, 1_000_000], [4]],
+        [[9, 12, 13], [300], [0, 255]],
+        [],
+    ],
 )
-def test_many_packed_positions_decode_at_once(lists) -> None:
+def test_many_packed_positions_encode_and_decode_at_once(lists) -> None:
     fmt = PackedPositions()
     counts, positions = fmt.decode_many([fmt.encode(p) for p in lists])
     assert counts.tolist() == [len(p) for p in lists]
     assert positions.tolist() == [x for p in lists for x in p]
+    flat = np.array([x for p in lists for x in p], np.int64)
+    sizes, blob = encode_many(flat, np.array([len(p) for p in lists], np.int64))
+    assert blob.tobytes() == b"".join(fmt.encode(p) for p in lists)
+    assert sizes.tolist() == [len(fmt.encode(p)) for p in lists]
 
 
-@pytest.mark.parametrize("bulk", [False, True])
-def test_unusual_ids_weights_and_values_round_trip(bulk) -> None:
+def _unusual_postings() -> tuple[np.ndarray, np.ndarray, list[bytes]]:
     rnd = np.random.default_rng(7)
     gaps = rnd.choice([1, 2, 200, 300, 70_000, 5_000_000], size=100)
     ids = np.cumsum(gaps).astype(np.int64)
@@ -155,43 +170,77 @@ def test_unusual_ids_weights_and_values_round_trip(bulk) -> None:
         fmt.encode(sorted(set(rnd.integers(0, 100_000, size=int(k)).tolist())))
         for k in rnd.integers(1, 6, size=100)
     ]
-    storage = RamStorage()
-    postfile = storage.create_file("postings")
-    writer = HeraldCodec(blocklimit=16).postings_writer(postfile)
-    writer.start_postings(fmt, W3TermInfo())
-    if bulk:
-        sizes = np.array([len(v) for v in values], np.int64)
-        writer.add_arrays(ids, weights, (sizes, b"".join(values)), np.full(100, 5))
-    else:
+    return ids, weights, values
+
+
+def _write_unusual(storage, ids, weights, values, bulk: bool):
+    """One posting list written through Whoosh's writer or index.ondisk.lists; its info."""
+    fmt = PackedPositions()
+    codec = HeraldCodec(blocklimit=16)
+    if not bulk:
+        postfile = storage.create_file("postings")
+        writer = codec.postings_writer(postfile)
+        writer.start_postings(fmt, W3TermInfo())
         for doc, weight, value in zip(ids.tolist(), weights.tolist(), values, strict=True):
             writer.add_posting(doc, weight, value, 5)
-    info = writer.finish_postings()
-    postfile.close()
+        info = writer.finish_postings()
+        postfile.close()
+        return storage.open_file("postings"), info
+    segment = codec.new_segment(storage, "T")
+    fieldwriter = codec.field_writer(storage, segment)
+    sizes = np.array([len(v) for v in values], np.int64)
+    table = PostingTable(
+        [b"word"],
+        np.zeros(ids.size, np.int64),
+        ids,
+        weights,
+        sizes,
+        np.frombuffer(b"".join(values), np.uint8),
+    )
+    lengths = np.zeros(int(ids[-1]) + 1, np.uint8)
+    lengths[ids] = length_to_byte(5)
+    field = TEXT(phrase=True)
+    field.format = fmt
+    write_field(fieldwriter, "f", field, table, lengths, limit=16)
+    fieldwriter.close()
+    terms = codec.terms_reader(storage, segment)
+    return terms._postfile, terms.term_info("f", b"word")  # noqa: SLF001
+
+
+@pytest.mark.parametrize("bulk", [False, True])
+def test_unusual_ids_weights_and_values_round_trip(bulk) -> None:
+    ids, weights, values = _unusual_postings()
+    postfile, info = _write_unusual(RamStorage(), ids, weights, values, bulk)
     offset, length = info.extent()
-    m = ArrayLeafMatcher(storage.open_file("postings"), offset, length, fmt)
+    fmt = PackedPositions()
+    m = ArrayLeafMatcher(postfile, offset, length, fmt)
     read = []
     while m.is_active():
         read.append((m.id(), m.weight(), m.value()))
         m.next()
     assert read == list(zip(ids.tolist(), weights.tolist(), values, strict=True))
-    whole = ArrayLeafMatcher(storage.open_file("postings"), offset, length, fmt).all_arrays()
+    whole = ArrayLeafMatcher(postfile, offset, length, fmt).all_arrays()
     assert whole[0].tolist() == ids.tolist()
     assert whole[1].tolist() == weights.tolist()
     assert info.doc_frequency() == 100
     assert info.max_weight() == 70_000.0
+    assert info.min_length() == info.max_length() == 5
 
 
-def test_values_for_some_documents_match_the_matchers_values(indexes) -> None:
+def test_positions_for_some_documents_match_the_matchers_values(indexes) -> None:
     with indexes["bulk"].searcher() as searcher:
         reader = searcher.reader()
-        m = reader.postings("content", b"said")
-        every = {}
-        while m.is_active():
-            every[m.id()] = m.value()
-            m.next()
-        assert len(every) > 512  # several blocks
-        docs = np.array(sorted(every), np.int64)
-        some = np.concatenate([docs[::7], [searcher.doc_count_all() + 5]])  # and one absent
-        fresh = reader.postings("content", b"said")
-        assert fresh.values_for(np.sort(some)) == {d: every[d] for d in docs[::7].tolist()}
-        assert reader.postings("content", b"said").values_for(docs) == every
+        for field, word in (("content", b"said"), ("stops", b"the")):
+            m = reader.postings(field, word)
+            every = {}
+            while m.is_active():
+                every[m.id()] = m.value_as("positions")
+                m.next()
+            assert len(every) > 512  # several blocks
+            docs = np.array(sorted(every), np.int64)
+            some = np.sort(np.concatenate([docs[::7], [searcher.doc_count_all() + 5]]))
+            found, counts, positions = reader.postings(field, word).positions_for(some)
+            assert found.tolist() == docs[::7].tolist()  # and not the absent one
+            wanted = [p for d in docs[::7].tolist() for p in every[d]]
+            assert counts.tolist() == [len(every[d]) for d in docs[::7].tolist()]
+            assert positions.tolist() == wanted

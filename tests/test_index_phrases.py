@@ -1,17 +1,22 @@
-"""Phrase search is exact: the same documents as reading every article word by word.
+"""Phrase search is exact: the words in that order with nothing between them, stop words
+included, the same documents as reading every article word by word.
 
-Common-word pairs are answered from the pairs field, other phrases by checking positions
-in a narrowed candidate set (index.engine.phrases); both must agree with a brute-force reading.
+Pairs of common and stop words are answered from the pairs field, other phrases by
+checking positions (stop words in the stops field) in a narrowed candidate set
+(index.engine.phrases); both must agree with a brute-force reading of the texts, analysed
+the same way (folded, stemmed) but matched here without the index.
 """
 
 from __future__ import annotations
+
+import random
 
 import pytest
 
 from crawler.archive import Archive
 from index.maintain.build import rebuild
 from index.model import MAX_PAGE_SIZE, SearchRequest
-from index.ondisk.analysis import pair_analyzer, pair_terms, text_analyzer, words
+from index.ondisk.analysis import STOP_WORDS, FoldStemFilter, plain_word, words
 from index.ondisk.pairs import common_words
 from index.search import Searcher
 from tests.index_support import article, fill_archive
@@ -23,16 +28,40 @@ TRAPS = [
     article("PHRASEPAIRS", body="The government said little. Later he said council staff left."),
     article("GIVETAKE", body="In the end it was a bit of give and take."),
     article("TAKEGIVE", body="A bit more give, and a take of sorts."),
+    article("REFUGEESOF", body="Zorblat refugees of troops crossed.", title="Zorblat border"),
+    article("REFUGEESTHE", body="Zorblat saw the refugees arrive.", title="Zorblat camp"),
+    article("REFUGEESBARE", body="Zorblat refugees troops crossed.", title="Zorblat news"),
+    article("STATEOF", body="A state of emergency was declared in Zorblat."),
+    article("STATEBARE", body="The state emergency services of Zorblat were called."),
+    article("LINEBREAK", body="Zorblat quorvex refugees\n\ntroops arrived later."),
+    article(
+        "TITLETHE",
+        title="The quorvex refugees",
+        standfirst="Of the camps",
+        body="Zorblat news of the day.",
+    ),
+    article("FOLDED", body="Whangārei’s Elections were held in Zorblat."),
 ]
+_STEM = FoldStemFilter()
 
 
-def analysed(text: str) -> list[str]:
-    return [t.text for t in text_analyzer()(text)]
+def tokens(text: str) -> list[list[tuple[str, bool] | None]]:
+    """Each line's words as the index holds them: (term, False), (stop word, True), or
+    None for a token that is neither."""
+    lines = []
+    for line in text.split("\n"):
+        found: list[tuple[str, bool] | None] = []
+        for raw in words(line):
+            term = _STEM.term(raw)
+            plain = plain_word(raw)
+            found.append((term, False) if term else (plain, True) if plain in STOP_WORDS else None)
+        lines.append(found)
+    return lines
 
 
-def has_phrase(doc_words: list[str], phrase: list[str]) -> bool:
+def has_phrase(lines: list[list], phrase: list) -> bool:
     n = len(phrase)
-    return any(doc_words[i : i + n] == phrase for i in range(len(doc_words) - n + 1))
+    return any(line[i : i + n] == phrase for line in lines for i in range(len(line) - n + 1))
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +72,13 @@ def corpus(tmp_path_factory):
         archive.upsert_many(TRAPS)
     rebuild(data / "archive.sqlite3", data / "index", procs=1)
     searcher = Searcher(data / "index", data / "archive.sqlite3")
-    texts = {a["id"]: analysed(f"{a['title']}\n{a['standfirst']}\n{a['body']}") for a in articles}
+    texts = {
+        a["id"]: {
+            "content": tokens(f"{a['title']}\n{a['standfirst']}\n{a['body']}"),
+            "title": tokens(a["title"]),
+        }
+        for a in articles
+    }
     yield searcher, texts, articles
     searcher.close()
 
@@ -60,20 +95,27 @@ def all_ids(searcher: Searcher, q: str) -> set[str]:
         page += 1
 
 
-def expected(texts: dict[str, list[str]], phrase: str) -> set[str]:
-    wanted = analysed(phrase)
-    return {doc_id for doc_id, doc_words in texts.items() if has_phrase(doc_words, wanted)}
+def expected(texts: dict, phrase: str, field: str = "content") -> set[str]:
+    wanted = tokens(phrase)[0]
+    return {doc_id for doc_id, by_field in texts.items() if has_phrase(by_field[field], wanted)}
 
 
-def sample_phrases(articles: list) -> list[str]:
-    """Runs of 2-4 words as written in the synthetic bodies (stop words and all)."""
+def short(ids: set[str]) -> set[str]:
+    return {i.rstrip("0") for i in ids}
+
+
+def sample_phrases(articles: list, seed: int = 5) -> list[str]:
+    """Runs of 1-5 words as written in the synthetic texts (stop words and all), some
+    starting or ending with stop words, some of stop words only."""
+    rnd = random.Random(seed)
     found = []
-    for a in articles[:12]:
-        raw = words(a["body"])
-        for n, start in ((2, 5), (2, 40), (3, 20), (4, 60)):
-            phrase = " ".join(raw[start : start + n])
-            if analysed(phrase):  # all stop words: no query at all
-                found.append(phrase)
+    for a in articles[:40]:
+        for text in (a["body"], a["title"]):
+            raw = words(text)
+            for _ in range(4):
+                n = rnd.randint(1, 5)
+                start = rnd.randrange(max(1, len(raw) - n))
+                found.append(" ".join(raw[start : start + n]))
     return found
 
 
@@ -81,13 +123,57 @@ def test_phrases_match_a_word_by_word_reading(corpus) -> None:
     searcher, texts, articles = corpus
     common = set(common_words(articles))
     phrases = sample_phrases(articles)
-    terms = [analysed(p) for p in phrases]
-    # The sample covers both ways of answering: a common pair, and a checked phrase.
-    assert any(len(t) == 2 and set(t) <= common for t in terms)
-    assert any(len(t) > 2 or not set(t) <= common for t in terms)
-    assert any(len(analysed(p)) < len(words(p)) for p in phrases)  # some hold stop words
+    shapes = [tokens(p)[0] for p in phrases]
+    # The sample covers every way of answering: one pair, pairs and positions, stop words
+    # leading, inside and trailing, and phrases of stop words alone.
+    assert any(len(s) == 2 and all(stop or w in common for w, stop in s) for s in shapes)
+    assert any(len(s) > 2 for s in shapes)
+    assert any(s[0][1] for s in shapes if len(s) > 1)
+    assert any(s[-1][1] for s in shapes if len(s) > 1)
+    assert any(any(stop for _, stop in s[1:-1]) for s in shapes if len(s) > 2)
+    assert any(all(stop for _, stop in s) for s in shapes if len(s) > 1)
     for phrase in phrases:
         assert all_ids(searcher, f'"{phrase}"') == expected(texts, phrase), phrase
+
+
+def test_title_phrases_match_a_word_by_word_reading_of_titles(corpus) -> None:
+    searcher, texts, articles = corpus
+    phrases = [p for p in sample_phrases(articles, seed=9) if len(words(p)) > 1][:40]
+    phrases += ["the quorvex", "refugees of", "the", "of the"]
+    for phrase in phrases:
+        found = all_ids(searcher, f'title:"{phrase}"')
+        assert found == expected(texts, phrase, "title"), phrase
+
+
+def test_stop_words_are_part_of_a_phrase(corpus) -> None:
+    searcher, _, _ = corpus
+    the_refugees = short(all_ids(searcher, '"the refugees"'))
+    assert "REFUGEESTHE" in the_refugees
+    assert not the_refugees & {"REFUGEESOF", "REFUGEESBARE", "TITLETHE"}
+    assert "REFUGEESOF" not in short(all_ids(searcher, '"refugees troops"'))
+    assert "REFUGEESBARE" in short(all_ids(searcher, '"refugees troops"'))
+    assert "REFUGEESOF" in short(all_ids(searcher, '"refugees of troops"'))
+    assert short(all_ids(searcher, '"state of emergency"')) == {"STATEOF"}
+    assert short(all_ids(searcher, '"state emergency"')) == {"STATEBARE"}
+    # Plain words still ignore stop words: "the refugees" unquoted is refugees.
+    assert all_ids(searcher, "the refugees zorblat") == all_ids(searcher, "refugees zorblat")
+
+
+def test_no_phrase_spans_a_line(corpus) -> None:
+    searcher, _, _ = corpus
+    assert "LINEBREAK" not in short(all_ids(searcher, '"refugees troops"'))
+    assert "LINEBREAK" in short(all_ids(searcher, '"quorvex refugees"'))
+    assert "TITLETHE" not in short(all_ids(searcher, '"refugees of the camps"'))
+    # A title ends where its line does: its last words and the standfirst's first are apart.
+    assert "TITLETHE" not in short(all_ids(searcher, 'title:"refugees of"'))
+    assert "TITLETHE" in short(all_ids(searcher, 'title:"the"'))
+    assert "REFUGEESTHE" not in short(all_ids(searcher, 'title:"the"'))
+
+
+def test_folding_and_stemming_apply_inside_phrases(corpus) -> None:
+    searcher, _, _ = corpus
+    assert "FOLDED" in short(all_ids(searcher, '"whangarei election"'))
+    assert "FOLDED" in short(all_ids(searcher, '"WHANGĀREI’S ELECTIONS were"'))
 
 
 def test_both_pairs_apart_are_not_the_phrase(corpus) -> None:
@@ -99,18 +185,8 @@ def test_both_pairs_apart_are_not_the_phrase(corpus) -> None:
     assert found == expected(texts, "government said council")
 
 
-def test_stop_words_inside_a_phrase(corpus) -> None:
+def test_a_bit_of_give_and_take(corpus) -> None:
     searcher, texts, _ = corpus
     found = all_ids(searcher, '"a bit of give and take"')
-    assert {i.rstrip("0") for i in found} == {"GIVETAKE"}
+    assert short(found) == {"GIVETAKE"}
     assert found == expected(texts, "a bit of give and take")
-
-
-def test_pairs_follow_the_words_without_stop_words() -> None:
-    pairs = [t.text for t in pair_analyzer({"bit", "give", "take"})("a bit of give and take")]
-    assert pairs == ["bit give", "give take"]
-    assert pair_terms(["bit", "give", "take"]) == pairs
-    # A pair needs both words common: "visit" breaks the chain.
-    assert [t.text for t in pair_analyzer({"prime", "minist"})("Prime minister visits")] == [
-        "prime minist"
-    ]

@@ -12,7 +12,7 @@ import os
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 
-from index.ondisk.analysis import term_positions, text_analyzer
+from index.ondisk.analysis import FoldStemFilter, words
 
 _CHUNK = 5000
 
@@ -21,15 +21,12 @@ def _terms(args: tuple[int, int, int]) -> set[str]:
     from bench.synth import generate_articles
 
     n, seed, start = args
-    analyzer = text_analyzer()
+    stem = FoldStemFilter()  # the text fields' terms: index.ondisk.analysis.text_analyzer's
     found: set[str] = set()
     for article in generate_articles(n, seed=seed, start=start):
         for field in ("title", "standfirst", "body"):
-            terms = term_positions(analyzer, article[field])
-            if terms is None:  # no fast path: the analyzer's tokens
-                found.update(t.text for t in analyzer(article[field]))
-            else:
-                found.update(terms)
+            found.update(map(stem.term, words(article[field])))
+    found.discard("")  # stop words
     return found
 
 

@@ -20,7 +20,7 @@ from index.engine.syntax import AllOf, AnyOf, Leaf, Node, Not
 from index.engine.vocab import Vocabulary
 from index.engine.wildcards import normalise_pattern
 from index.model import SearchRequest
-from index.ondisk.analysis import FoldStemFilter
+from index.ondisk.analysis import FoldStemFilter, split_phrase_term
 
 VARIANTS_SHOWN = 3
 VARIANTS_LOOKED_AT = 200  # words sharing the stem's letters, per word
@@ -174,8 +174,9 @@ def _machine(node: Node, nested: bool = False) -> str:
     if isinstance(node, Leaf):
         if node.kind == "pattern":
             return f"{node.field}:{normalise_pattern(node.text)}"
-        if len(node.terms) > 1:
-            return f'{node.field}:"{" ".join(node.terms)}"'
+        words = [split_phrase_term(t) for t in node.terms]  # stop words: their plain form
+        if len(words) > 1 or words[0][1]:
+            return f'{node.field}:"{" ".join(w for w, _ in words)}"'
         return f"{node.field}:{node.terms[0]}"
     if isinstance(node, Not):
         return f"NOT {_machine(node.child, nested=True)}"

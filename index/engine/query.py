@@ -19,11 +19,14 @@ from whoosh.fields import Schema
 from whoosh.reading import IndexReader
 
 from index.engine.budget import WorkBudget
+from index.engine.phrases import EXACT_FIELDS
+from index.engine.quoted import phrase_query
 from index.engine.syntax import NOTHING_TO_SEARCH, AllOf, AnyOf, Leaf, Node, Not, leaves
 from index.engine.vocab import Vocabulary
 from index.engine.wildcards import expand
 from index.limits import MAX_QUERY_TERMS
 from index.model import InvalidQuery
+from index.ondisk.analysis import STOP_MARK, phrase_terms
 from index.ondisk.schema import CONTENT
 
 
@@ -88,8 +91,11 @@ def word_terms(schema: Schema, fieldname: str, text: str) -> list[str]:
 
 
 def phrase_words(schema: Schema, fieldname: str, text: str) -> list[str]:
-    """The words of a phrase as Whoosh's phrase parser analyses them (index.engine.phrases
-    matches them in order)."""
+    """The words of a phrase in order (index.engine.phrases matches them exactly): in the
+    text fields its stop words are kept, marked ("the refugees" → ~the refug); in the
+    name fields they are analysed as when indexing."""
+    if fieldname in EXACT_FIELDS:
+        return phrase_terms(text)
     return [t.text for t in schema[fieldname].tokenize(text, mode="query")]
 
 
@@ -105,9 +111,7 @@ def to_whoosh(node: Node) -> wq.Query:
         if not node.terms:
             return wq.NullQuery  # matches no word: matches nothing
         return wq.Or([wq.Term(node.field, t) for t in node.terms])
-    if len(node.terms) == 1:
-        return wq.Term(node.field, node.terms[0])
-    return wq.Phrase(node.field, list(node.terms))
+    return phrase_query(node.field, list(node.terms))
 
 
 def count_terms(node: Node) -> int:
@@ -148,7 +152,7 @@ def positive_terms(q: wq.Query, fields: tuple[str, ...] = (CONTENT,)) -> list[st
     if isinstance(q, wq.Term) and q.fieldname in fields:
         return [q.text]
     if isinstance(q, wq.Phrase) and q.fieldname in fields:
-        return list(q.words)
+        return [w for w in q.words if not w.startswith(STOP_MARK)]  # stop words: unranked
     if q.is_leaf():
         return []
     found: list[str] = []

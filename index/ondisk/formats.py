@@ -1,70 +1,52 @@
-"""Posting formats of the text fields: Whoosh's, with a faster path and leaner positions.
+"""Posting formats of the text fields: Whoosh's, with leaner positions.
 
 Whoosh's `Positions` stores each posting's word positions as a 4-byte count plus a pickled
-list (~14 bytes for one position) and builds them token by token. `PackedPositions` stores
-them as one width byte plus 2-byte (or 4-byte) absolute positions, and both formats take
-their words from `index.ondisk.analysis.term_positions` (one loop, no Token objects) when the
-field's analyzer offers it, which is every text field here. Results are identical to
-Whoosh's own formats; only the bytes and the time differ.
+list (~14 bytes for one position). `PackedPositions` stores them as one width byte and
+then either 1-byte gaps (width 1: the first position, then each gap, when all are below
+256), or 2- or 4-byte little-endian absolute positions. Positions, frequencies and weights
+are exactly what Whoosh's own formats give; only the bytes differ. The bulk writer
+(index.ondisk.bulk) encodes whole segments of them at once (`encode_many`), and phrase
+checks decode many at once (`decode_many`).
+
+`compress` says whether the codec may zlib-compress a block's positions: the stops field's
+are left plain, so a phrase check slices out the few documents it needs instead of
+decompressing every block of "the".
 """
 
 from __future__ import annotations
 
 import sys
 from array import array
-from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
 from whoosh.formats import Frequency, Positions
-from whoosh.system import pack_uint
-
-from index.ondisk.analysis import term_positions
 
 _SWAP = sys.byteorder != "little"  # stored little-endian
+_EMPTY = np.zeros(0, np.int64)
 
 
-def _plain(kwargs: dict[str, Any]) -> bool:
-    """Whether word_values was asked for the plain indexing call the fast path covers."""
-    return set(kwargs) <= {"mode"}
+class PackedPositions(Positions):
+    """Word positions as a width byte and 1-byte gaps or 2/4-byte positions."""
 
-
-class _FastWordValues:
-    """word_values from the analyzer's fast path (index.ondisk.analysis.term_positions), with
-    each posting's value made by `_value(positions)`; Whoosh's own loop otherwise."""
-
-    field_boost: float
-
-    def _value(self, poslist: list[int]) -> bytes:
-        raise NotImplementedError
-
-    def word_values(
-        self, value: Any, analyzer: Any, **kwargs: Any
-    ) -> Iterator[tuple[str, int, float, bytes]]:
-        found = term_positions(analyzer, value) if _plain(kwargs) else None
-        if found is None:
-            yield from super().word_values(value, analyzer, **kwargs)  # type: ignore[misc]
-            return
-        boost = self.field_boost
-        make_value = self._value
-        for word, poslist in found.items():
-            yield word, len(poslist), len(poslist) * boost, make_value(poslist)
-
-
-class PackedPositions(_FastWordValues, Positions):
-    """Word positions as a width byte (2 or 4) and little-endian unsigned ints."""
-
-    def _value(self, poslist: list[int]) -> bytes:
-        return self.encode(poslist)
+    def __init__(self, field_boost: float = 1.0, compress: bool = True, **options: Any) -> None:
+        super().__init__(field_boost=field_boost, **options)
+        self.compress = compress
 
     def encode(self, poslist: Any) -> bytes:
-        wide = max(poslist, default=0) > 0xFFFF
-        packed = array("I" if wide else "H", poslist)
+        positions = list(poslist)
+        gaps = [b - a for a, b in zip([0, *positions], positions, strict=False)]
+        if max(gaps, default=0) < 0x100:
+            return b"\x01" + bytes(gaps)
+        wide = max(positions, default=0) > 0xFFFF
+        packed = array("I" if wide else "H", positions)
         if _SWAP:
             packed.byteswap()
         return (b"\x04" if wide else b"\x02") + packed.tobytes()
 
     def decode_positions(self, valuestring: bytes) -> list[int]:
+        if valuestring[0] == 1:
+            return np.cumsum(np.frombuffer(valuestring, np.uint8)[1:], dtype=np.int64).tolist()
         packed = array("H" if valuestring[0] == 2 else "I")
         packed.frombytes(valuestring[1:])
         if _SWAP:
@@ -77,21 +59,73 @@ class PackedPositions(_FastWordValues, Positions):
     def decode_many(self, values: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
         """(positions per value, every value's positions concatenated) in one numpy pass."""
         if not values:
-            return np.zeros(0, np.int64), np.zeros(0, np.int64)
+            return _EMPTY, _EMPTY
         blob = np.frombuffer(b"".join(values), np.uint8)
         sizes = np.fromiter(map(len, values), np.int64, len(values))
-        starts = np.cumsum(sizes) - sizes
-        if _SWAP or not (blob[starts] == 2).all():  # wide positions somewhere: one by one
-            decoded = [self.decode_positions(v) for v in values]
-            counts = np.array([len(d) for d in decoded], np.int64)
-            return counts, np.array([p for d in decoded for p in d], np.int64)
-        payload = np.ones(blob.size, bool)
-        payload[starts] = False  # drop the width bytes: what is left is u2 after u2
-        return (sizes - 1) // 2, blob[payload].view("<u2").astype(np.int64)
+        return decode_blob(blob, sizes)
 
 
-class FastFrequency(_FastWordValues, Frequency):
-    """Whoosh's Frequency format, counting words through the analyzer's fast path."""
+def decode_blob(blob: np.ndarray, sizes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """PackedPositions values joined in `blob` (each `sizes` bytes long): (positions per
+    value, every value's positions concatenated)."""
+    starts = np.cumsum(sizes) - sizes
+    widths = blob[starts].astype(np.int64)
+    counts = (sizes - 1) // widths
+    if _SWAP or (widths == 4).any():  # rare: long documents; one by one
+        fmt = PackedPositions()
+        decoded = [
+            fmt.decode_positions(blob[s : s + n].tobytes())
+            for s, n in zip(starts, sizes, strict=False)
+        ]
+        return counts, np.array([p for d in decoded for p in d], np.int64)
+    total = int(counts.sum())
+    # The first byte of each position: after the value's width byte, `width` bytes apart.
+    owner = np.repeat(np.arange(sizes.size), counts)
+    index = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
+    first = starts[owner] + 1 + index * widths[owner]
+    values = blob[first].astype(np.int64)
+    two = widths[owner] == 2
+    values[two] |= blob[first[two] + 1].astype(np.int64) << 8
+    one = widths[owner] == 1
+    if one.any():  # 1-byte gaps: positions are the running sum within each value
+        gaps = np.where(one, values, 0)
+        running = np.cumsum(gaps)
+        firsts = np.cumsum(counts) - counts
+        before = np.repeat(running[firsts] - gaps[firsts], counts)
+        values = np.where(one, running - before, values)
+    return counts, values
 
-    def _value(self, poslist: list[int]) -> bytes:
-        return pack_uint(len(poslist))
+
+def encode_many(
+    positions: np.ndarray, counts: np.ndarray, out_sizes: bool = True
+) -> tuple[np.ndarray, np.ndarray]:
+    """PackedPositions values of many postings at once: `positions` (ascending within each
+    posting) of postings holding `counts` each. Returns (each value's size, the values
+    joined), byte for byte what `PackedPositions.encode` gives one by one."""
+    n = counts.size
+    ends = np.cumsum(counts)
+    starts = ends - counts
+    gaps = np.diff(positions, prepend=0)
+    gaps[starts] = positions[starts]  # each posting's first position counts from 0
+    if n:
+        widest_gap = np.maximum.reduceat(gaps, starts)
+        last = positions[ends - 1]
+    else:
+        widest_gap = last = _EMPTY
+    widths = np.where(widest_gap < 0x100, 1, np.where(last > 0xFFFF, 4, 2)).astype(np.int64)
+    sizes = 1 + widths * counts
+    value_starts = np.cumsum(sizes) - sizes
+    blob = np.zeros(int(sizes.sum()), np.uint8)
+    blob[value_starts] = widths
+    owner_width = np.repeat(widths, counts)
+    index = np.arange(positions.size) - np.repeat(starts, counts)
+    first = np.repeat(value_starts + 1, counts) + index * owner_width
+    stored = np.where(owner_width == 1, gaps, positions)
+    for k in range(4):
+        byte = owner_width > k
+        blob[first[byte] + k] = (stored[byte] >> (8 * k)) & 0xFF
+    return sizes, blob
+
+
+class FastFrequency(Frequency):
+    """Whoosh's Frequency format (a class of this package, as the schema pickles it)."""

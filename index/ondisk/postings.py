@@ -14,8 +14,12 @@ from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher as WhooshSearcher
 
+from index.ondisk.analysis import LINE_BREAK
 from index.ondisk.codec import ArrayLeafMatcher
 from index.ondisk.formats import PackedPositions
+from index.ondisk.schema import STOPS
+
+_EMPTY = np.zeros(0, np.int64)
 
 
 def segments(searcher: WhooshSearcher) -> list[tuple[WhooshSearcher, int]]:
@@ -51,51 +55,78 @@ def postings(searcher: WhooshSearcher, fieldname: str, text: str) -> tuple[np.nd
         ids.append(np.array(docs, np.int64) + offset)
         tfs.append(np.array(weights, np.float32))
     if not ids:
-        return np.zeros(0, np.int64), np.zeros(0, np.float32)
+        return _EMPTY, np.zeros(0, np.float32)
     return np.concatenate(ids), np.concatenate(tfs)
 
 
-def consecutive_docs(
-    reader: IndexReader, fieldname: str, words: list[str], docs: np.ndarray
-) -> np.ndarray:
-    """Those of `docs` (sorted doc numbers of this segment's `reader`) where `words` sit at
-    consecutive positions of `fieldname`."""
-    if not docs.size or any((fieldname, w) not in reader for w in words):
-        return np.zeros(0, np.int64)
-    matchers = [_leaf(reader.postings(fieldname, w)) for w in words]
-    fmt = reader.schema[fieldname].format
-    if isinstance(fmt, PackedPositions) and all(isinstance(m, ArrayLeafMatcher) for m in matchers):
-        # Each word's positions in the candidates only, a posting list read at once.
-        return _consecutive_keys([m.values_for(docs) for m in matchers], fmt)
-    return np.array([d for d in docs.tolist() if _consecutive(matchers, d)], np.int64)
-
-
-def _consecutive_keys(values: list[dict[int, bytes]], fmt: PackedPositions) -> np.ndarray:
-    """The documents where word k sits at position p + k for some p: every (document,
-    p) that word k allows, as one int64 key each, intersected across the words."""
-    keys: np.ndarray | None = None
-    for k, by_doc in enumerate(values):
-        docs = np.fromiter(by_doc, np.int64, len(by_doc))
-        counts, positions = fmt.decode_many(list(by_doc.values()))
-        starts = positions - k
-        ok = starts >= 0  # a phrase cannot start before the text does
-        word_keys = np.unique((np.repeat(docs, counts)[ok] << 32) + starts[ok])
-        keys = word_keys if keys is None else np.intersect1d(keys, word_keys, assume_unique=True)
-        if not keys.size:
-            break
-    return np.zeros(0, np.int64) if keys is None else np.unique(keys >> 32)
-
-
-def _consecutive(matchers: list[Any], doc: int) -> bool:
-    """Whether word k sits at position p + k in `doc` for some p (matchers move forward)."""
-    starts: set[int] | None = None
-    for k, m in enumerate(matchers):
+def term_positions(
+    reader: IndexReader, fieldname: str, word: str, docs: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(those of `docs` holding the term, positions per doc found, the positions joined),
+    for sorted doc numbers `docs` of this segment's `reader`."""
+    if not docs.size or (fieldname, word) not in reader:
+        return _EMPTY, _EMPTY, _EMPTY
+    m = _leaf(reader.postings(fieldname, word))
+    if isinstance(m, ArrayLeafMatcher) and isinstance(
+        reader.schema[fieldname].format, PackedPositions
+    ):
+        return m.positions_for(docs)
+    found, counts, positions = [], [], []
+    for doc in docs.tolist():  # another codec or format: one posting at a time
         if m.is_active() and m.id() < doc:
             m.skip_to(doc)
-        if not m.is_active() or m.id() != doc:
-            return False
-        shifted = {p - k for p in m.value_as("positions")}
-        starts = shifted if starts is None else starts & shifted
-        if not starts:
-            return False
-    return True
+        if m.is_active() and m.id() == doc:
+            got = m.value_as("positions")
+            found.append(doc)
+            counts.append(len(got))
+            positions.extend(got)
+    return np.array(found, np.int64), np.array(counts, np.int64), np.array(positions, np.int64)
+
+
+def _in(keys: np.ndarray, others: np.ndarray) -> np.ndarray:
+    """Which of `keys` are in `others` (both sorted)."""
+    if not others.size:
+        return np.zeros(keys.size, bool)
+    at = np.searchsorted(others, keys).clip(max=others.size - 1)
+    return others[at] == keys
+
+
+def _unique_sorted(values: np.ndarray) -> np.ndarray:
+    return values[np.diff(values, prepend=-1) != 0] if values.size else values
+
+
+def consecutive_docs(
+    reader: IndexReader,
+    fieldname: str,
+    words: list[tuple[str, bool]],
+    docs: np.ndarray,
+    *,
+    first_line: bool = False,
+) -> np.ndarray:
+    """Those of `docs` (sorted doc numbers of this segment's `reader`) where `words`
+    (word, is stop word) sit at consecutive positions: words of `fieldname`, stop words
+    from the stops field (the positions of the whole text, which a title starts). With
+    `first_line`, only where the phrase ends before the text's first line break."""
+    keys: np.ndarray | None = None
+    # Words first (their lists are short), stop words last and only where still possible.
+    for k in sorted(range(len(words)), key=lambda i: words[i][1]):
+        word, stop = words[k]
+        found, counts, positions = term_positions(reader, STOPS if stop else fieldname, word, docs)
+        starts = positions - k
+        ok = starts >= 0  # a phrase cannot start before the text does
+        word_keys = (np.repeat(found, counts)[ok] << 32) + starts[ok]  # ascending
+        keys = word_keys if keys is None else keys[_in(keys, word_keys)]
+        docs = _unique_sorted(keys >> 32)
+        if not keys.size:
+            return _EMPTY
+    if keys is None:
+        return _EMPTY
+    if first_line:
+        found, counts, positions = term_positions(reader, STOPS, LINE_BREAK, docs)
+        limit = np.full(keys.size, np.iinfo(np.int64).max)
+        at = np.searchsorted(found, keys >> 32)
+        has = (at < found.size) & (found[at.clip(max=max(found.size - 1, 0))] == keys >> 32)
+        firsts = positions[np.cumsum(counts) - counts] if found.size else _EMPTY
+        limit[has] = firsts[at[has]]
+        keys = keys[(keys & 0xFFFFFFFF) + len(words) <= limit]
+    return _unique_sorted(keys >> 32)

@@ -11,10 +11,11 @@ numbers to ids without reading stored fields), and the tags and authors as label
 `spell` holds the folded, unstemmed words of titles and standfirsts: the dictionary of
 "did you mean".
 
-Phrases: checking word positions for every document holding two common words was the
-slowest query of all, so `pairs` indexes each pair of consecutive common words (the build
-picks the common words; the set travels inside the stored schema), without frequencies:
-see index.engine.phrases.
+Phrases are exact, stop words included (index.engine.phrases): positions count every word,
+`stops` holds the stop words the text fields leave out, at their positions, and `pairs`
+indexes each two neighbouring common or stop words (the build picks the common words; the
+set travels inside the stored schema), without frequencies, because checking positions in
+every document holding two common words was the slowest query of all.
 """
 
 from __future__ import annotations
@@ -26,12 +27,19 @@ from whoosh.columns import FixedBytesColumn, NumericColumn, RefBytesColumn
 from whoosh.fields import COLUMN, ID, KEYWORD, TEXT, Schema
 
 from crawler.record import NZ_TZ, Article, parse_utc
-from index.ondisk.analysis import name_analyzer, pair_analyzer, text_analyzer, value_key
+from index.ondisk.analysis import (
+    name_analyzer,
+    pair_analyzer,
+    stops_analyzer,
+    text_analyzer,
+    value_key,
+)
 from index.ondisk.formats import FastFrequency, PackedPositions
 from index.ondisk.multicolumn import LabelListColumn
 
 CONTENT = "content"
 PAIRS = "pairs"
+STOPS = "stops"
 # What a person may type before a colon, and the field it searches.
 QUERY_FIELDS = {
     "title": "title",
@@ -58,13 +66,23 @@ def _text(analyzer: object, *, phrase: bool) -> TEXT:
     return field
 
 
+def _stops() -> TEXT:
+    """The stops field: positions only for phrases (no lengths, no ranking), and left
+    uncompressed so a phrase check reads only the documents it asks about."""
+    field = TEXT(analyzer=stops_analyzer(), phrase=True)
+    field.format = PackedPositions(compress=False)
+    field.scorable = False
+    return field
+
+
 def make_schema(common: Iterable[str] = ()) -> Schema:
-    """The schema; `common` words (analysed) get their consecutive pairs indexed."""
+    """The schema; `common` words (analysed) get their neighbouring pairs indexed."""
     text = text_analyzer()
     names = name_analyzer()
     return Schema(
         id=ID(stored=True, unique=True),
         content=_text(text, phrase=True),
+        stops=_stops(),
         # ID's format records only which documents hold a term: all a pair lookup needs.
         pairs=ID(analyzer=pair_analyzer(common)),
         title=_text(text, phrase=True),
@@ -116,6 +134,7 @@ def to_document(article: Article) -> dict[str, object]:
     return {
         "id": article["id"],
         "content": content,
+        "stops": content,
         "pairs": content,
         "title": title,
         "standfirst": standfirst,
