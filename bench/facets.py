@@ -18,7 +18,8 @@ import time
 from pathlib import Path
 
 from bench.export import prepare
-from bench.index import pct, query_mix
+from bench.index import query_mix
+from bench.measure import percentiles
 from index.model import SearchRequest
 from index.search import Searcher
 
@@ -45,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     with_facets.doc_count()
     opened = (time.perf_counter() - started) * 1000
     without.doc_count()
-    labels = with_facets._columns.labels  # noqa: SLF001  (a benchmark looks inside)
+    labels = with_facets.live.gen.columns.labels  # the open generation's label columns
     sizes = ", ".join(f"{k}: {len(v.labels):,} values" for k, v in labels.items())
     print(f"{args.articles:,} articles; searcher open {opened:,.0f} ms; {sizes}")
     requests = [SearchRequest(**{**r.__dict__, "page_size": 10}) for r in query_mix(args.queries)]
@@ -54,12 +55,11 @@ def main(argv: list[str] | None = None) -> int:
         for req in requests:
             times[True].append(_timed(with_facets, req, cold))
             times[False].append(_timed(without, req, cold))
-        on, off = times[True], times[False]
+        on, off = percentiles(times[True]), percentiles(times[False])
         print(
-            f"{label}: with tag+author facets p50 {pct(on, 50):.1f} ms p95 {pct(on, 95):.1f} ms; "
-            f"without p50 {pct(off, 50):.1f} ms p95 {pct(off, 95):.1f} ms; "
-            f"difference p50 {pct(on, 50) - pct(off, 50):+.1f} ms "
-            f"p95 {pct(on, 95) - pct(off, 95):+.1f} ms"
+            f"{label}: with tag+author facets p50 {on['p50']:.1f} ms p95 {on['p95']:.1f} ms; "
+            f"without p50 {off['p50']:.1f} ms p95 {off['p95']:.1f} ms; "
+            f"difference p50 {on['p50'] - off['p50']:+.1f} ms p95 {on['p95'] - off['p95']:+.1f} ms"
         )
     with_facets.close()
     without.close()
