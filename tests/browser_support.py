@@ -1,5 +1,5 @@
-"""Browser-test fixtures (base_url, browser, page) for browser test modules, through
-tests/conftest.py (tests/test_browser.py still defines its own, the same):
+"""Browser-test fixtures (base_url, browser, page) for the browser test modules, through
+tests/conftest.py:
 the real app on 127.0.0.1 (werkzeug, port 0) over the shared corpus, Debian's Chromium
 through Playwright, a page that fails its test on console errors, and screenshots in
 test-artifacts/ (gitignored)."""

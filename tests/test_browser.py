@@ -1,85 +1,21 @@
 """The real app in real Chromium: the paths people click, no console errors, screenshots.
 
-Starts the Flask app on 127.0.0.1 (werkzeug, port 0) over the shared test corpus and drives
-Debian's Chromium through Playwright. Screenshots go to test-artifacts/ (gitignored).
+The fixtures (tests/browser_support.py, through conftest) start the Flask app on 127.0.0.1
+over the shared test corpus and drive Debian's Chromium through Playwright. Screenshots go
+to test-artifacts/ (gitignored).
 """
 
 from __future__ import annotations
 
-import threading
-from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
-
 import pytest
-from werkzeug.serving import make_server
 
+from tests.browser_support import CHROMIUM, DESKTOP, PHONE, args_of, shoot
 from tests.web_support import PREMIUM_ID
-from web import close_searcher, create_app
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 900}
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not CHROMIUM.exists(), reason="needs /usr/bin/chromium"),
 ]
-
-
-@pytest.fixture(scope="module")
-def base_url(corpus):
-    app = create_app({"DATA_DIR": corpus.data_dir})
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
-    close_searcher(app)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport=DESKTOP)
-    page = context.new_page()
-    problems: list[str] = []
-    page.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)
-    page.on("pageerror", lambda exc: problems.append(str(exc)))
-    page.problems = problems
-    yield page
-    context.close()
-    assert problems == [], f"console errors or CSP violations: {problems}"
-
-
-def args_of(url: str) -> dict[str, str]:
-    return {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
-
-
-def shoot(page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}-top.png"))
 
 
 def test_search_facets_drill_down_sort_and_article(page, base_url):

@@ -9,7 +9,7 @@ import threading
 import pytest
 from werkzeug.serving import make_server
 
-from tests.test_browser import CHROMIUM, PHONE, browser, page, shoot  # noqa: F401 - fixtures
+from tests.browser_support import CHROMIUM, PHONE, shoot
 from tests.test_web_versions import FREE_ID, PREMIUM_ID, data_dir  # noqa: F401 - fixture
 from web import close_searcher, create_app
 
