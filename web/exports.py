@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 from flask import Blueprint, Response, current_app, request
 
-from crawler.archive import ArchiveLocation, open_archive
+from crawler.archive import ArchiveLocation, ArchiveStore, open_archive
 from crawler.record import Article
 from index.model import SearchRequest
 from web.citation_formats import ris
@@ -63,14 +63,29 @@ def attachment_name(req: SearchRequest, kind: str, extension: str) -> str:
 
 def _records(ids: np.ndarray, archive_path: ArchiveLocation) -> Iterator[Article]:
     """The archived records of `ids`, in order, read EXPORT_CHUNK at a time (an id
-    indexed but no longer archived is skipped)."""
-    with open_archive(archive_path, readonly=True) as archive:
-        for start in range(0, len(ids), EXPORT_CHUNK):
-            chunk = [value.decode("ascii") for value in ids[start : start + EXPORT_CHUNK]]
-            found = archive.get_many(chunk)
-            for article_id in chunk:
-                if article_id in found:
-                    yield found[article_id]
+    indexed but no longer archived is skipped). The archive is opened and the first chunk
+    read now, before the answer starts: a missing or damaged archive is a 503 with its
+    reason, not a 200 cut short or a 500 from inside the stream."""
+    archive = open_archive(archive_path, readonly=True)
+    try:
+        first = _chunk(archive, ids, 0)
+    except BaseException:
+        archive.close()
+        raise
+    return _rest(archive, ids, first)
+
+
+def _chunk(archive: ArchiveStore, ids: np.ndarray, start: int) -> list[Article]:
+    chunk = [value.decode("ascii") for value in ids[start : start + EXPORT_CHUNK]]
+    found = archive.get_many(chunk)
+    return [found[article_id] for article_id in chunk if article_id in found]
+
+
+def _rest(archive: ArchiveStore, ids: np.ndarray, first: list[Article]) -> Iterator[Article]:
+    with archive:
+        yield from first
+        for start in range(EXPORT_CHUNK, len(ids), EXPORT_CHUNK):
+            yield from _chunk(archive, ids, start)
 
 
 def _csv_row(article: Article) -> list[str]:
