@@ -36,6 +36,9 @@ def api(client, **args):
         ({"q": "kiwi", "year": "2021"}, "in 2021"),
         ({"q": "title:quokka"}, "“quokka” in the headline"),
         ({"section": "Sport"}, "all articles, in Sport"),
+        ({"q": "kiwi", "author": "Jane Smith"}, "(also kiwis), by Jane Smith"),
+        ({"author": ["Jane Smith", "Ana Lee"]}, "all articles, by Jane Smith and Ana Lee"),
+        ({"q": "kiwi", "tag": ["Politics", "Auckland"]}, "tagged Politics and Auckland"),
     ],
 )
 def test_what_was_searched_is_said_in_plain_words(client, args, said):

@@ -56,6 +56,13 @@ def _quote(text: str) -> str:
     return f"“{text}”"
 
 
+def _all_of(values: tuple[str, ...]) -> str:
+    """'Jane Smith', 'Jane Smith and Ana Lee', 'A, B and C' (repeated filters all hold)."""
+    if len(values) == 1:
+        return values[0]
+    return ", ".join(values[:-1]) + " and " + values[-1]
+
+
 class _Describer:
     def __init__(self, vocab: Vocabulary, reader: IndexReader) -> None:
         self.vocab = vocab
@@ -147,7 +154,9 @@ def _filters(req: SearchRequest) -> list[str]:
     if req.source:
         found.append(f"from {req.source}")
     if req.author:
-        found.append(f"by {req.author}")
+        found.append("by " + _all_of(req.author))
+    if req.tag:
+        found.append("tagged " + _all_of(req.tag))
     if req.premium is not None:
         found.append("premium articles only" if req.premium else "free articles only")
     return found + _dates(req)
