@@ -93,3 +93,6 @@ def fill_timelines(
             total = int(period.mask(cols, docs).sum()) if period.level else int(docs.size)
             named.append((words, total, level_counts(cols, docs, period)))
         result.series = compared(named, volumes)
+        # The main timeline is the first series: the same periods, the periods with no
+        # match included when normalised (a share of 0 is a figure, not a gap).
+        result.timeline = result.series[0].timeline
