@@ -33,11 +33,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("dest", type=Path, help="the replica's data directory")
+    parser.add_argument("dest", help="the replica's data directory (it must exist)")
     parser.add_argument(
         "--bwlimit", type=int, metavar="KBPS", help="copy at most KBPS kilobytes per second"
     )
     args = parser.parse_args(argv)
+    if not args.dest.strip():  # an unset $DEST: never "here"
+        parser.error("DEST is empty: give the replica's data directory")
+    args.dest = Path(args.dest)
     if args.bwlimit is not None and args.bwlimit <= 0:
         parser.error("--bwlimit must be a positive number of KB/s")
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
@@ -50,8 +53,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except PublishFailed as exc:
         _say(f"index.publish: {exc}")
         return 2
-    except OSError as exc:  # DEST cannot be created or locked (read-only, not a directory)
-        _say(f"index.publish: cannot write to {args.dest}: {exc.strerror or exc}")
+    except OSError as exc:  # reading the source (its lock, its files)
+        _say(f"index.publish: cannot read the index at {source}: {exc.strerror or exc}")
         return 2
     except KeyboardInterrupt:
         _say(f"index.publish: interrupted; {args.dest} still serves the build it served before")

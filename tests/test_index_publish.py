@@ -231,3 +231,29 @@ def test_cli_failures_are_one_line_and_non_zero(source, tmp_path) -> None:
     done = _run(source, str(tmp_path / "replica"), "--bwlimit", "0")
     assert done.returncode == 2
     assert "--bwlimit" in done.stderr
+
+
+def test_a_destination_that_is_a_mistake_is_refused_and_nothing_is_written(source, tmp_path):
+    before = sorted(p.name for p in (source / "index").iterdir())
+    mistakes = {
+        "": "DEST is empty",  # an unset $DEST
+        str(tmp_path / "no" / "such" / "replica"): "does not exist",  # a typo in a parent
+        str(source / "index"): "inside the index being published",
+    }
+    for dest, says in mistakes.items():
+        done = _run(source, dest)
+        assert done.returncode == 2, dest
+        assert says in done.stderr, done.stderr
+        assert "Traceback" not in done.stderr
+    assert not (tmp_path / "no").exists()
+    assert sorted(p.name for p in (source / "index").iterdir()) == before
+
+
+def test_no_source_index_writes_nothing_anywhere(tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    done = _run(empty, str(tmp_path / "replica"))
+    assert done.returncode == 2
+    assert "no index at" in done.stderr
+    assert list(empty.iterdir()) == []  # no index directory or lock file made
+    assert not (tmp_path / "replica").exists()

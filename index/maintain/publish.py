@@ -72,6 +72,8 @@ class _Source:
 def _open_live_build(index_dir: Path) -> Iterator[tuple[str, dict[str, object], list[_Source]]]:
     """The live build's name, meta and open files: a consistent snapshot, whatever a later
     update does (the lock is held only while the files are opened)."""
+    if current_build(index_dir) is None:  # before locking: no lock file where no index is
+        raise PublishFailed(f"no index at {index_dir}: run `python -m index.rebuild` first")
     with ExitStack() as stack:
         with index_lock(index_dir):
             build = current_build(index_dir)
@@ -177,37 +179,70 @@ def publish(source_index: Path, dest_data: Path, *, bwlimit: int | None = None) 
     """Copy the live build of `source_index` into the data directory `dest_data` (its
     `index/`), then make it DEST's live build in one atomic step."""
     source_index, dest_index = Path(source_index), Path(dest_data) / "index"
-    if dest_index.resolve() == source_index.resolve():
-        raise PublishFailed(f"{dest_data} is the data directory being published from")
+    _check_places(source_index, Path(dest_data))
     started = time.monotonic()
-    dest_index.mkdir(parents=True, exist_ok=True)
-    with index_lock(dest_index), _open_live_build(source_index) as (name, meta, sources):
-        previous = current_build(dest_index)
-        pending = [s for s in sources if _already_published(previous, s) is None]
-        _check_space(dest_index, sum(s.size for s in pending))
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
-        build_dir = dest_index / f"{BUILD_PREFIX}{stamp}-{os.getpid()}"
-        build_dir.mkdir()
+    # The source first: a missing or locked source index is its fault, not DEST's.
+    with _open_live_build(source_index) as (name, meta, sources), ExitStack() as stack:
         try:
-            copied, linked = _fill(build_dir, sources, previous, bwlimit)
-            meta = {
-                **meta,
-                "published_from": f"{socket.gethostname()}:{source_index.resolve() / name}",
-                "published_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-            }
-            write_meta(build_dir, meta)
-            _fsync_dir(build_dir)
-        except BaseException as exc:
-            shutil.rmtree(build_dir, ignore_errors=True)
-            if isinstance(exc, OSError):
-                raise PublishFailed(
-                    f"copying into {dest_index} failed ({exc.strerror or exc}); "
-                    "it still serves the build it served before"
-                ) from exc
-            raise
-        swap_in(dest_index, build_dir)
-        keep = {build_dir.name} | ({previous.name} if previous else set())
-        _remove_builds_except(dest_index, keep)
+            dest_index.mkdir(parents=True, exist_ok=True)  # DEST's parent exists
+            stack.enter_context(index_lock(dest_index))
+        except OSError as exc:  # read-only, full, not a directory
+            raise PublishFailed(f"cannot write to {dest_index}: {exc.strerror or exc}") from exc
+        return _publish_locked(source_index, dest_index, name, meta, sources, bwlimit, started)
+
+
+def _check_places(source_index: Path, dest_data: Path) -> None:
+    """DEST is a data directory, or a new one in an existing directory (a typo in a parent
+    must not make a replica somewhere new), neither the source's nor inside its index."""
+    if dest_data.exists() and not dest_data.is_dir():
+        raise PublishFailed(f"cannot write to {dest_data}: not a directory")
+    if not dest_data.exists() and not dest_data.parent.is_dir():
+        raise PublishFailed(
+            f"cannot write to {dest_data}: {dest_data.parent} does not exist (create the "
+            "replica's data directory first, or mount it)"
+        )
+    source, dest = source_index.resolve(), (dest_data / "index").resolve()
+    if dest == source:
+        raise PublishFailed(f"{dest_data} is the data directory being published from")
+    if dest.is_relative_to(source) or source.is_relative_to(dest):
+        raise PublishFailed(f"{dest_data} is inside the index being published ({source_index})")
+
+
+def _publish_locked(
+    source_index: Path,
+    dest_index: Path,
+    name: str,
+    meta: dict[str, object],
+    sources: list[_Source],
+    bwlimit: int | None,
+    started: float,
+) -> PublishReport:
+    previous = current_build(dest_index)
+    pending = [s for s in sources if _already_published(previous, s) is None]
+    _check_space(dest_index, sum(s.size for s in pending))
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
+    build_dir = dest_index / f"{BUILD_PREFIX}{stamp}-{os.getpid()}"
+    build_dir.mkdir()
+    try:
+        copied, linked = _fill(build_dir, sources, previous, bwlimit)
+        meta = {
+            **meta,
+            "published_from": f"{socket.gethostname()}:{source_index.resolve() / name}",
+            "published_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        }
+        write_meta(build_dir, meta)
+        _fsync_dir(build_dir)
+    except BaseException as exc:
+        shutil.rmtree(build_dir, ignore_errors=True)
+        if isinstance(exc, OSError):
+            raise PublishFailed(
+                f"copying into {dest_index} failed ({exc.strerror or exc}); "
+                "it still serves the build it served before"
+            ) from exc
+        raise
+    swap_in(dest_index, build_dir)
+    keep = {build_dir.name} | ({previous.name} if previous else set())
+    _remove_builds_except(dest_index, keep)
     seconds = time.monotonic() - started
     logger.debug("published %s to %s in %.2f s", name, build_dir, seconds)
     return PublishReport(build_dir, name, len(sources) + 1, copied, linked, seconds)
