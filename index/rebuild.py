@@ -48,7 +48,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.incremental:
             done = update(config.archive, config.index_dir, progress=not args.quiet)
             print(  # noqa: T201 - the CLI's summary
-                f"updated {done.articles} articles (watermark {done.watermark_after})"
+                f"updated {done.articles} articles in {done.seconds:.1f} s "
+                f"(watermark {done.watermark_before} → {done.watermark_after})"
                 + skipped_note(done.skipped)
             )
             return 0

@@ -35,7 +35,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     def command() -> int:
         report = update(config.archive, config.index_dir, progress=not args.quiet)
         print(  # noqa: T201 - the CLI's summary
-            f"updated {report.articles} articles (watermark {report.watermark_after})"
+            f"updated {report.articles} articles in {report.seconds:.1f} s "
+            f"(watermark {report.watermark_before} → {report.watermark_after})"
             + skipped_note(report.skipped)
         )
         return 0

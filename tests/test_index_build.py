@@ -367,7 +367,9 @@ def test_clis(tmp_path) -> None:
     assert "documents        37" in stats.stdout
     assert f"format           {FORMAT}\n" in stats.stdout
     assert "1 changes pending" in stats.stdout
-    assert "updated 1 articles" in _cli("index.update", tmp_path).stdout
+    updated = _cli("index.update", tmp_path, "--quiet")
+    assert "updated 1 articles" in updated.stdout
+    assert (updated.stdout + updated.stderr).count("updated") == 1  # said once
     assert "updated 0 articles" in _cli("index.rebuild", tmp_path, "--incremental").stdout
     stats = _cli("index.stats", tmp_path, "--json")
     assert '"documents": 38' in stats.stdout

@@ -95,7 +95,7 @@ def _update_locked(archive_path: ArchiveLocation, index_dir: Path, progress: boo
             f"the watermark stays at {before}, so nothing is skipped"
         ) from exc
     seconds = time.monotonic() - started
-    logger.info("updated %d articles in %.1f s (watermark %d → %d)", count, seconds, before, after)
+    logger.debug("updated %d articles in %.1f s (watermark %d → %d)", count, seconds, before, after)
     return UpdateReport(count, seconds, before, after, skipped)
 
 
