@@ -220,3 +220,11 @@ def test_names_and_long_author_lists():
     three = make_article("THREE00000000000000000001A", authors=["Ann One", "Bo Two", "Cy Three"])
     assert plain(apa(three)).startswith("One, A., Two, B., & Three, C. (2022")
     assert plain(chicago(three)).startswith("One, Ann, Bo Two, and Cy Three. “")
+
+
+def test_two_stories_of_one_agency_year_and_word_get_different_keys():
+    first = make_article("AAAA000000000000000000001A", title="Death toll rises", authors=[])
+    second = make_article("BBBB000000000000000000001A", title="Death toll rises", authors=[])
+    keys = {bibtexparser.parse_string(bibtex(a)).entries[0].key for a in (first, second)}
+    assert len(keys) == 2
+    assert all(key.startswith("herald2022death") for key in keys)

@@ -168,16 +168,17 @@ def plain(html: Markup) -> str:
 
 
 def citation_key(article: Article) -> str:
-    """'tester2022quokka': first author's family name, year, first long word of the title."""
+    """'tester2022quokka-okwt': first author's family name, year, first long word of the
+    title, and the first letters of the Arc id, so that two stories of one agency, year and
+    headline word never share a key in one library."""
     names = authors_of(article)
     if not names:
         who = "herald"
     else:  # a person's family name (its last word), or an organisation's first word
         who = names[0].family.split()[-1] if names[0].family else names[0].literal.split()[0]
     words = [w for w in re.findall(r"\w+", _ascii(article["title"]).lower()) if len(w) > 3]
-    return re.sub(r"[^a-z0-9]", "", f"{_ascii(who).lower()}{published_on(article).year}") + (
-        words[0] if words else ""
-    )
+    stem = re.sub(r"[^a-z0-9]", "", f"{_ascii(who).lower()}{published_on(article).year}")
+    return f"{stem}{words[0] if words else ''}-{article['id'][:4].lower()}"
 
 
 def _ascii(text: str) -> str:
