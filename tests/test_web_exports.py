@@ -124,9 +124,12 @@ def test_exports_take_the_pages_filters_and_reject_bad_ones(xclient, exports):
     assert {row["id"] for row in rows} == {
         a["id"] for a in corpus.articles.values() if tag in a["tags"]
     }
-    bad = xclient.get("/search.csv", query_string={"sort": "sideways"})
-    assert bad.status_code == 400
-    assert "sort must be one of" in bad.get_data(as_text=True)
+    for path in ("/search.csv", "/search.jsonl", "/search.ris", "/timeline.csv"):
+        bad = xclient.get(path, query_string={"sort": "sideways"})
+        assert bad.status_code == 400
+        # what `curl -o results.csv` saves: one line saying why, not an HTML page
+        assert bad.mimetype == "text/plain"
+        assert bad.get_data(as_text=True).startswith("error: sort must be one of")
 
 
 def test_ris_of_a_search_is_capped_with_a_note(xclient, monkeypatch):

@@ -12,7 +12,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, current_app, jsonify, render_template, request
+from flask import Flask, Response, current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
 from crawler.archive import ArchiveError, ArchiveMissing
@@ -24,8 +24,12 @@ logger = logging.getLogger(__name__)
 SET_DATA_DIR = "set HERALD_DATA_DIR to the data directory that has one"
 
 
+# Files a program or `curl -o` saves: an error is a line of text, never an HTML page.
+DATA_FILES = (".csv", ".jsonl", ".ris", ".bib", ".csl.json")
+
+
 def wants_json() -> bool:
-    """API paths answer errors as JSON; everything else as an HTML page."""
+    """API paths answer errors as JSON; data files as a line of text; the rest as a page."""
     return request.path.startswith("/api/") or request.path == "/healthz"
 
 
@@ -33,6 +37,9 @@ def error_answer(status: int, title: str, message: str, operator: str | None = N
     """The error as JSON ({"error": …}: the operator's line when there is one) or a page."""
     if wants_json():
         return jsonify(error=_sentence(operator) if operator else message), status
+    if request.path.endswith(DATA_FILES):
+        line = _sentence(operator) if operator else message
+        return Response(f"error: {line}\n", status, mimetype="text/plain"), status
     # Keep the words in the header's search box so a bad search is easy to fix.
     words = (request.args.get("q") or "")[:1000]
     page = render_template(
