@@ -31,6 +31,11 @@ MAX_WILDCARD_CANDIDATES = 300_000
 # so this bounds a query's reading to about 0.6 s.
 MAX_POSTINGS = 12_000_000
 
+# -- filters and compared queries --------------------------------------------------------------
+MAX_FILTER_CHARS = 200  # characters of one section, source, author, tag … value
+MAX_FILTER_VALUES = 10  # repeats of `author` or `tag` (all must hold)
+MAX_COMPARE = 3  # queries compared with the main one on its timeline
+
 # -- pages ---------------------------------------------------------------------------------------
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -48,6 +53,9 @@ def describe() -> dict[str, int]:
         "max_wildcard_terms": MAX_WILDCARD_TERMS,
         "max_wildcard_candidates": MAX_WILDCARD_CANDIDATES,
         "max_postings": MAX_POSTINGS,
+        "max_filter_chars": MAX_FILTER_CHARS,
+        "max_filter_values": MAX_FILTER_VALUES,
+        "max_compare": MAX_COMPARE,
         "max_page_size": MAX_PAGE_SIZE,
         "max_page": MAX_PAGE,
     }

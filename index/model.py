@@ -10,11 +10,12 @@ from dataclasses import dataclass, field
 from datetime import date
 
 # Re-exported for callers that import it from here; index.limits owns every limit.
+from index.limits import MAX_COMPARE as MAX_COMPARE
 from index.limits import MAX_PAGE_SIZE as MAX_PAGE_SIZE
 
 SORTS = ("relevance", "newest", "oldest")
 NORMS = ("share",)  # timeline normalisations: "share" = count / articles in the period
-MAX_COMPARE = 3  # queries compared with the main one on its timeline
+
 FACET_TOP = 50  # values of the tag and author facets in an answer (all: Searcher.facet_values)
 
 

@@ -11,15 +11,23 @@ import re
 from collections.abc import Mapping
 from datetime import date
 
-from index.limits import DEFAULT_PAGE_SIZE, MAX_PAGE, MAX_PAGE_SIZE, MAX_QUERY_CHARS
-from index.model import MAX_COMPARE, NORMS, SORTS, SearchRequest
+from index.limits import (
+    DEFAULT_PAGE_SIZE,
+    MAX_COMPARE,
+    MAX_FILTER_CHARS,
+    MAX_FILTER_VALUES,
+    MAX_PAGE,
+    MAX_PAGE_SIZE,
+    MAX_QUERY_CHARS,
+)
+from index.model import NORMS, SORTS, SearchRequest
 
 # The years a date parameter may name (the archive holds nothing before 1800).
 FIRST_YEAR, LAST_YEAR = 1800, 2999
 FILTER_PARAMS = ("section", "subsection", "source")
 # Filters that may be given several times (all must hold), and how many times at most.
 MULTI_PARAMS = ("author", "tag")
-MAX_MULTI = 10
+MAX_MULTI = MAX_FILTER_VALUES
 # Parameters whose value in `canonical_args` is a list (repeated in URLs).
 LIST_PARAMS = (*MULTI_PARAMS, "compare")
 # In URL order; what a shareable link carries.
@@ -55,7 +63,7 @@ class BadParameter(ValueError):
     """A request parameter with a value we cannot use; the message says which and why."""
 
 
-def _text(args: Mapping[str, str], name: str, limit: int = 200) -> str | None:
+def _text(args: Mapping[str, str], name: str, limit: int = MAX_FILTER_CHARS) -> str | None:
     value = (args.get(name) or "").strip()
     if not value:
         return None
@@ -66,7 +74,9 @@ def _text(args: Mapping[str, str], name: str, limit: int = 200) -> str | None:
     return value
 
 
-def _texts(args: Mapping[str, str], name: str, most: int, limit: int = 200) -> tuple[str, ...]:
+def _texts(
+    args: Mapping[str, str], name: str, most: int, limit: int = MAX_FILTER_CHARS
+) -> tuple[str, ...]:
     """Every non-blank value of a repeatable parameter (blank form fields are ignored)."""
     raw = args.getlist(name) if hasattr(args, "getlist") else [args.get(name) or ""]
     values = tuple(v for v in (_text({name: r}, name, limit) for r in raw) if v)
