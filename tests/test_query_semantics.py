@@ -166,6 +166,8 @@ def test_common_words_are_left_out_and_said_so(corpus) -> None:
         ("*", "cannot be looked up"),
         ("?e*", "cannot be looked up"),
         ("covid-*", "within one word"),
+        ('"counc*"', "wildcards do not work inside a quoted phrase"),
+        ('title:"prime minist?r"', "wildcards do not work inside a quoted phrase"),
         ("(" * 30 + "rugby", "nested too deeply"),
         ("-(" * 30 + "rugby", "nested too deeply"),
         ("x" * 1001, "too long"),

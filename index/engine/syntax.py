@@ -17,7 +17,8 @@ Lenient readings that keep the meaning (each documented in /help): an unclosed q
 bracket closes at the end of the query; a `)` that closes nothing, an AND or OR with
 nothing on one side, and a NOT or `-` with nothing after it are ignored. What cannot be
 read without guessing is an InvalidQuery (a 400 that says why): a field name with nothing
-after it, brackets nested deeper than MAX_NESTING, a query longer than MAX_QUERY_CHARS.
+after it, a wildcard inside a quoted phrase, brackets nested deeper than MAX_NESTING, a
+query longer than MAX_QUERY_CHARS.
 """
 
 from __future__ import annotations
@@ -93,7 +94,13 @@ def tokens(text: str) -> list[Token]:
         elif c == '"':
             end = text.find('"', i + 1)
             end = n if end < 0 else end  # an unclosed quote closes at the end
-            found.append(Token("phrase", text[i + 1 : end], (i + 1, end)))
+            inside = text[i + 1 : end]
+            if "*" in inside or "?" in inside:  # a phrase is exact: never a silent literal
+                raise InvalidQuery(
+                    f'wildcards do not work inside a quoted phrase ("{inside}"): '
+                    "take the quotes away, or the * and ?"
+                )
+            found.append(Token("phrase", inside, (i + 1, end)))
             i = end + 1
         elif c in "-+" and text[i + 1 : i + 2] in ("(", '"'):
             if c == "-":  # `+` (required) is what every item already is
