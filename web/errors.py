@@ -29,7 +29,7 @@ DATA_FILES = (".csv", ".jsonl", ".ris", ".bib", ".csl.json")
 
 
 def wants_json() -> bool:
-    """API paths answer errors as JSON; data files as a line of text; the rest as a page."""
+    """API paths answer errors as JSON (data files as a line of text, pages as HTML)."""
     return request.path.startswith("/api/") or request.path == "/healthz"
 
 
@@ -39,7 +39,7 @@ def error_answer(status: int, title: str, message: str, operator: str | None = N
         return jsonify(error=_sentence(operator) if operator else message), status
     if request.path.endswith(DATA_FILES):
         line = _sentence(operator) if operator else message
-        return Response(f"error: {line}\n", status, mimetype="text/plain"), status
+        return Response(f"error: {line}\n", status, mimetype="text/plain")
     # Keep the words in the header's search box so a bad search is easy to fix.
     words = (request.args.get("q") or "")[:1000]
     page = render_template(
