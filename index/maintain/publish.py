@@ -222,8 +222,8 @@ def _publish_locked(
     _check_space(dest_index, sum(s.size for s in pending))
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
     build_dir = dest_index / f"{BUILD_PREFIX}{stamp}-{os.getpid()}"
-    build_dir.mkdir()
     try:
+        build_dir.mkdir()
         copied, linked = _fill(build_dir, sources, previous, bwlimit)
         meta = {
             **meta,
