@@ -21,6 +21,21 @@ from zoneinfo import ZoneInfo
 ARC_ID_RE = re.compile(r"^[A-Z0-9]{26}$")
 # Stored dates are UTC; people read and search by New Zealand calendar days.
 NZ_TZ = ZoneInfo("Pacific/Auckland")
+# English month names for dates shown to people (calendar.month_name follows the locale).
+MONTH_NAMES = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 # The range of dates a record may carry: before 1800 or in the future is a parsing error
 # somewhere upstream, and a year < 1000 or near 9999 breaks date arithmetic downstream.
 EARLIEST = datetime(1800, 1, 1, tzinfo=UTC)

@@ -19,6 +19,7 @@ from datetime import date
 
 from markupsafe import Markup, escape
 
+from crawler.record import MONTH_NAMES as _MONTHS
 from crawler.record import Article
 from web.formatting import nz_time
 
@@ -33,20 +34,6 @@ ORGANISATIONS = {
     "RNZ": "Radio New Zealand",
 }
 PARTICLES = {"van", "von", "der", "den", "de", "del", "della", "di", "da", "du", "la", "le", "ter"}
-_MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
 
 
 @dataclass(frozen=True)

@@ -10,26 +10,14 @@ from datetime import datetime
 
 from flask import Flask, g, url_for
 
+from crawler.record import MONTH_NAMES as _LONG_MONTHS
 from crawler.record import NZ_TZ, parse_utc
 from index import limits
 from web.chart_scale import percent
 from web.params import arg_pairs
 
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_LONG_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
+_MONTHS = tuple(name[:3] for name in _LONG_MONTHS)  # "Jan" … "Dec"
+
 # Removing a coarser filter removes the finer ones that depend on it.
 _DEPENDENTS = {"section": ("subsection",), "year": ("month", "day"), "month": ("day",)}
 

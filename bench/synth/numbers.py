@@ -10,6 +10,8 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 
+from crawler.record import MONTH_NAMES as MONTHS
+
 _SMALL = [
     "two",
     "three",
@@ -22,20 +24,6 @@ _SMALL = [
     "ten",
     "eleven",
     "twelve",
-]
-MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
 ]
 _WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 _UNITS = ("days", "weeks", "months", "years")

@@ -13,8 +13,8 @@ from collections.abc import Sequence
 import redis
 from scrapy.exceptions import UsageError
 
-from crawler.config import load_config
-from crawler.frontier.addon import check_frontier_url, redacted
+from crawler.config import load_config, redacted
+from crawler.frontier.addon import check_frontier_url
 from crawler.frontier.store import FrontierStore
 
 

@@ -13,19 +13,11 @@ import redis
 from scrapy.exceptions import UsageError
 from scrapy.settings import BaseSettings
 
+from crawler.config import redacted
 from crawler.frontier.store import Keys
 
 _HANDLER = "crawler.frontier.politeness.PoliteDownloadHandler"
 SCHEMES = ("redis", "rediss", "unix")
-
-
-def redacted(url: str) -> str:
-    """`url` without its password, for messages."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    host = parts.netloc.rsplit("@", 1)[-1]
-    return parts._replace(netloc=f"{parts.username or ''}:***@{host}").geturl()
 
 
 def check_frontier_url(url: str) -> str:

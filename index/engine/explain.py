@@ -15,6 +15,7 @@ from datetime import date
 
 from whoosh.reading import IndexReader
 
+from crawler.record import MONTH_NAMES as _MONTHS
 from index.engine.query import ParsedQuery
 from index.engine.syntax import AllOf, AnyOf, Leaf, Node, Not
 from index.engine.vocab import Vocabulary
@@ -28,20 +29,6 @@ VARIANTS_FOR = 10  # the first words of a query get their other forms named
 PATTERN_WORDS_SHOWN = 4
 _STEM = FoldStemFilter()
 _FOLD = FoldStemFilter(stem=False, stops=())
-_MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
 # How a word searched in a field reads: "{q}" is the quoted word or phrase.
 _IN_FIELD = {
     "title": "{q} in the headline",
