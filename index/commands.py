@@ -20,7 +20,7 @@ from crawler.config import Config
 from index.layout import IndexBusy
 from index.maintain.build import BuildFailed
 from index.maintain.cleanup import storage_message
-from index.maintain.incremental import NoIndex
+from index.maintain.incremental import NoIndex, UpdateReport
 from index.maintain.report import OlderFormat
 from index.model import IndexUnavailable
 
@@ -46,6 +46,15 @@ def no_archive(config: Config) -> str:
     return (
         f"no archive at {config.archive_name} {looked_in(config)}; crawl one "
         "(`scrapy crawl herald`) or import one (`python -m crawler.archive import FILE`)"
+    )
+
+
+def update_summary(report: UpdateReport) -> str:
+    """The line index.update and rebuild --incremental end with."""
+    return (
+        f"updated {report.articles} articles in {report.seconds:.1f} s "
+        f"(watermark {report.watermark_before} → {report.watermark_after})"
+        + skipped_note(report.skipped)
     )
 
 

@@ -17,7 +17,7 @@ import sys
 from collections.abc import Sequence
 
 from crawler.config import load_config
-from index.commands import archive_missing, no_archive, run, say, skipped_note
+from index.commands import archive_missing, no_archive, run, say, skipped_note, update_summary
 from index.maintain.build import rebuild
 from index.maintain.incremental import update
 
@@ -47,11 +47,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     def command() -> int:
         if args.incremental:
             done = update(config.archive, config.index_dir, progress=not args.quiet)
-            print(  # noqa: T201 - the CLI's summary
-                f"updated {done.articles} articles in {done.seconds:.1f} s "
-                f"(watermark {done.watermark_before} → {done.watermark_after})"
-                + skipped_note(done.skipped)
-            )
+            print(update_summary(done))  # noqa: T201 - the CLI's summary
             return 0
         report = rebuild(
             config.archive, config.index_dir, procs=max(1, args.procs), progress=not args.quiet

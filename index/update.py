@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from crawler.config import load_config
-from index.commands import archive_missing, no_archive, run, say, skipped_note
+from index.commands import archive_missing, no_archive, run, say, update_summary
 from index.maintain.incremental import update
 
 PROG = "index.update"
@@ -34,11 +34,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     def command() -> int:
         report = update(config.archive, config.index_dir, progress=not args.quiet)
-        print(  # noqa: T201 - the CLI's summary
-            f"updated {report.articles} articles in {report.seconds:.1f} s "
-            f"(watermark {report.watermark_before} → {report.watermark_after})"
-            + skipped_note(report.skipped)
-        )
+        print(update_summary(report))  # noqa: T201 - the CLI's summary
         return 0
 
     return run(PROG, config, command)
