@@ -7,6 +7,8 @@ test-artifacts/ (gitignored)."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -21,16 +23,25 @@ PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 
 
-@pytest.fixture(scope="module")
-def base_url(corpus):
-    app = create_app({"DATA_DIR": corpus.data_dir})
+@contextmanager
+def served(data_dir: Path) -> Iterator[str]:
+    """The app over `data_dir` on 127.0.0.1 (werkzeug, port 0): its base URL."""
+    app = create_app({"DATA_DIR": data_dir})
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
-    close_searcher(app)
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        close_searcher(app)
+
+
+@pytest.fixture(scope="module")
+def base_url(corpus):
+    with served(corpus.data_dir) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

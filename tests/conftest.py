@@ -27,6 +27,12 @@ def app(corpus: Corpus):
 
 
 @pytest.fixture
+def openapi(app):
+    """The app's OpenAPI document."""
+    return app.test_client().get("/api/openapi.json").get_json()
+
+
+@pytest.fixture(scope="module")
 def client(app):
     return app.test_client()
 

@@ -4,14 +4,10 @@ test-artifacts/."""
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from werkzeug.serving import make_server
 
-from tests.browser_support import CHROMIUM, PHONE, shoot
+from tests.browser_support import CHROMIUM, PHONE, served, shoot
 from tests.test_web_versions import FREE_ID, PREMIUM_ID, data_dir  # noqa: F401 - fixture
-from web import close_searcher, create_app
 
 pytestmark = [
     pytest.mark.browser,
@@ -21,14 +17,8 @@ pytestmark = [
 
 @pytest.fixture(scope="module")
 def versions_url(data_dir):  # noqa: F811 - the imported fixture
-    app = create_app({"DATA_DIR": data_dir})
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
-    close_searcher(app)
+    with served(data_dir) as url:
+        yield url
 
 
 @pytest.mark.parametrize("width", ["desktop", "phone"])

@@ -14,21 +14,11 @@ from index.maintain.build import rebuild
 from tests.web_support import (
     PREMIUM_ID,
     PREMIUM_PARAGRAPHS,
+    check_schema,
     make_article,
     make_corpus,
 )
 from web import close_searcher, create_app
-
-
-@pytest.fixture(scope="module")
-def openapi(app):
-    return app.test_client().get("/api/openapi.json").get_json()
-
-
-def validate(document: dict, schema_name: str, instance: object) -> None:
-    """Validate `instance` against a schema of the OpenAPI document (refs resolved in it)."""
-    schema = {"$ref": f"#/components/schemas/{schema_name}", "components": document["components"]}
-    jsonschema.Draft202012Validator(schema).validate(instance)
 
 
 def test_openapi_document_is_valid_and_describes_the_api(openapi):
@@ -55,7 +45,7 @@ def test_search_answers_match_the_openapi_schema(client, openapi, args):
     response = client.get("/api/search", query_string=args)
     assert response.status_code == 200
     data = response.get_json()
-    validate(openapi, "SearchResult", data)
+    check_schema(openapi, "SearchResult", data)
     assert data["page_size"] == int(args.get("page_size", 20))
     for hit in data["hits"]:
         # Snippets are safe HTML: <mark> is the only markup.
@@ -75,7 +65,7 @@ def test_facets_appear_with_the_drill_down(client):
 
 def test_article_api_truncates_premium_unless_licensed(client, openapi, corpus):
     data = client.get(f"/api/articles/{PREMIUM_ID}").get_json()
-    validate(openapi, "Article", data)
+    check_schema(openapi, "Article", data)
     assert data["truncated"] is True
     assert data["body"] == "\n\n".join(PREMIUM_PARAGRAPHS[:3])
     licensed = create_app({"DATA_DIR": corpus.data_dir, "TESTING": True, "SHOW_PREMIUM_TEXT": True})
@@ -109,7 +99,7 @@ BAD_PARAMS = [
 def test_bad_parameters_are_a_400_with_a_message(client, openapi, args, message):
     api = client.get("/api/search", query_string=args)
     assert api.status_code == 400
-    validate(openapi, "Error", api.get_json())
+    check_schema(openapi, "Error", api.get_json())
     assert message in api.get_json()["error"]
     for path in ("/", "/search.atom"):
         page = client.get(path, query_string=args)
@@ -136,7 +126,7 @@ def test_hostile_queries_get_an_answer_or_a_reason(client, openapi, q, status):
     api = client.get("/api/search", query_string={"q": q})
     assert api.status_code == status
     if status == 400:
-        validate(openapi, "Error", api.get_json())
+        check_schema(openapi, "Error", api.get_json())
         assert len(api.get_json()["error"]) > 20
     page = client.get("/", query_string={"q": q})
     assert page.status_code == status
@@ -147,7 +137,7 @@ def test_errors_are_json_under_api_and_html_elsewhere(client, openapi):
     for path, status in (("/api/nope", 404), ("/api/articles/NOSUCHARTICLE0000000000000", 404)):
         response = client.get(path)
         assert response.status_code == status
-        validate(openapi, "Error", response.get_json())
+        check_schema(openapi, "Error", response.get_json())
     response = client.post("/api/search")
     assert response.status_code == 405
     assert response.get_json() == {"error": "POST is not allowed here."}

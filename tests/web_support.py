@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
+import jsonschema
+
 from bench.synth import generate_articles
 from crawler.archive import Archive
 from crawler.config import REAL_ORIGIN, Config
@@ -161,3 +163,9 @@ def links(html: str) -> list[Link]:
 
 def links_with_class(html: str, css_class: str) -> list[Link]:
     return [link for link in links(html) if css_class in link.attrs.get("class", "").split()]
+
+
+def check_schema(document: dict, schema_name: str, instance: object) -> None:
+    """Validate `instance` against a schema of the OpenAPI document (refs resolved in it)."""
+    schema = {"$ref": f"#/components/schemas/{schema_name}", "components": document["components"]}
+    jsonschema.Draft202012Validator(schema).validate(instance)
