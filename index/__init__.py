@@ -29,8 +29,11 @@ does not evaluate itself.
 What this package does itself, and why (figures at 200,000 articles, 2 cores):
 - Posting blocks are packed arrays decoded by numpy (ondisk/codec.py): Whoosh's pickled
   blocks cost ~0.5 µs per posting to decode, most of a query's time.
-- Segments are written whole from in-memory inversion (ondisk/bulk.py) by several processes:
-  Whoosh's pooled writer ran ~550 articles/s; this ~2,400/s on the synthetic corpus.
+- Segments are written whole from in-memory inversion (ondisk/bulk.py, inversion.py) by
+  several processes: Whoosh's pooled writer ran ~150 articles/s on the realistic corpus.
+  Texts are split a batch at a time by pyarrow (ondisk/chunking.py) and each distinct
+  chunk looked up once (ondisk/streams.py): splitting and looking up every word in Python
+  was ~40 % of a rebuild. A rebuild now runs ~1,700 articles/s at 200,000 (2 processes).
 - Columns are read with one numpy.frombuffer each (ondisk/columns.py): Whoosh's
   value-per-call readers took ~1 s to open a searcher (now ~14 ms).
 - Match sets, exact totals and facets are numpy set operations and bincounts

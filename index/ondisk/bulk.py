@@ -236,8 +236,7 @@ class BulkSegmentWriter(SegmentWriter):
             return length if field.scorable else 0
         if not isinstance(value, str):
             raise ValueError(f"field {name!r}: {value!r} is not text")
-        start, count = self._stores[plan.store].run(docnum, value)
-        self._runs[name].add(docnum, start, count)
+        self._runs[name].add(docnum, self._stores[plan.store].run(docnum, value))
         return 0
 
     def add_reader(self, reader: Any) -> None:
@@ -258,7 +257,7 @@ class BulkSegmentWriter(SegmentWriter):
         self, name: str, first_doc: int = 0
     ) -> tuple[TokenStore, np.ndarray, np.ndarray, np.ndarray]:
         store = self._stores[self._plans[name].store]  # type: ignore[index]
-        return (store, *self._runs[name].tokens(store.id_array(), first_doc))
+        return (store, *self._runs[name].tokens(store, first_doc))
 
     def _write_lengths(self) -> None:
         """Write the field lengths of the new documents not yet written (all at once)."""

@@ -3,7 +3,8 @@
 Analysis has to run per article, but only once per distinct raw token: a `Vocabulary` maps
 each raw token (as the tokenizer matched it) to a term id, folding and stemming it the
 first time it is seen, so an article costs one regular-expression scan and one dictionary
-look-up per word. Each analysed value becomes a run of term ids in one growing array; the
+look-up per distinct chunk of text in a batch of values (index.ondisk.chunking splits a
+batch in C). Each analysed value becomes a run of term ids in one growing array; the
 fields that index the same text (content, stops and pairs) share its run. What a field
 makes of its runs (which ids it keeps, positions, pairs) is decided once per segment, on
 whole arrays (index.ondisk.bulk, index.ondisk.inversion).
@@ -17,6 +18,7 @@ from itertools import repeat
 import numpy as np
 
 from index.ondisk.analysis import LINE_BREAK, SCAN_RE, FoldStemFilter, plain_word
+from index.ondisk.chunking import chunk_many
 
 WORD, STOP, BREAK, NOTHING = 0, 1, 2, 3
 _UNSEEN = -(1 << 62)  # below every code
@@ -25,6 +27,8 @@ _SPACED_MARK = f" {_MARK} "
 _SHORT = 80  # values this long or shorter (names, sections, titles) are memoised whole
 _SHORT_LIMIT = 100_000
 _CHUNK_LIMIT = 1_000_000  # chunks a process remembers per analysis (~110 bytes each)
+BATCH_CHARS = 2_000_000  # text a token store gathers before analysing it in one batch
+_CHARS_PER_TOKEN = 6  # to count the tokens of text not yet analysed (news: ~5.8)
 
 
 class Vocabulary(dict[str, int]):
@@ -61,32 +65,45 @@ class Vocabulary(dict[str, int]):
 
 
 class Runs:
-    """Where each (document, field)'s term ids sit in a vocabulary's token array."""
+    """Which run of a token store holds each (document, field)'s term ids."""
 
     def __init__(self) -> None:
         self.docs = array("q")
-        self.starts = array("q")
-        self.lengths = array("q")
+        self.runs = array("q")
 
-    def add(self, doc: int, start: int, length: int) -> None:
+    def add(self, doc: int, run: int) -> None:
         self.docs.append(doc)
-        self.starts.append(start)
-        self.lengths.append(length)
+        self.runs.append(run)
 
     def tokens(
-        self, ids: np.ndarray, first_doc: int = 0
+        self, store: TokenStore, first_doc: int = 0
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(term ids, documents, positions) of the runs of documents from `first_doc` on,
         in document then position order."""
-        docs = np.frombuffer(self.docs, np.int64)
+        ids = store.id_array()
+        run_starts, run_lengths = store.run_table()
+        docs = _int64(self.docs)
         keep = docs >= first_doc
-        lengths = np.frombuffer(self.lengths, np.int64)[keep]
-        starts = np.frombuffer(self.starts, np.int64)[keep]
+        runs = _int64(self.runs)[keep]
+        lengths, starts = run_lengths[runs], run_starts[runs]
         total = int(lengths.sum())
         before = np.cumsum(lengths) - lengths
         positions = np.arange(total, dtype=np.int64) - np.repeat(before, lengths)
         index = np.repeat(starts, lengths) + positions
         return ids[index], np.repeat(docs[keep], lengths), positions
+
+
+def _int64(values: array) -> np.ndarray:
+    return np.frombuffer(values, np.int64) if values else np.zeros(0, np.int64)
+
+
+def _marked(value: str) -> str:
+    """`value` with each line break a chunk of its own (the marker), so that one split
+    does the whole value. A marker character of the text itself is no token's: a space
+    stands in for it."""
+    if _MARK in value:
+        value = value.replace(_MARK, " ")
+    return value.replace(LINE_BREAK, _SPACED_MARK)
 
 
 class _Chunks:
@@ -166,15 +183,56 @@ class Analysis:
         return self._ids(value)
 
     def _ids(self, value: str) -> list[int]:
-        if _MARK in value:  # the marker is taken: one line at a time
-            found: list[int] = []
-            for number, line in enumerate(value.split(LINE_BREAK)):
-                if number:
-                    found.append(self.line_break)
-                found += self.chunks.ids(line)
-            return found
-        # Line breaks as chunks of their own, so one split does the whole value.
-        return self.chunks.ids(value.replace(LINE_BREAK, _SPACED_MARK))
+        return self.chunks.ids(_marked(value))
+
+    def ids_many(self, values: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """The term ids of `values`, joined (int32), and how many each value has: what
+        `ids` gives for each, with one split of the whole batch (index.ondisk.chunking)."""
+        try:
+            distinct, index, per_value = chunk_many(list(map(_marked, values)))
+        except ValueError:
+            return self._each(values)
+        codes = list(map(self.chunks.codes.get, distinct))
+        if None in codes:
+            codes = [
+                self.chunks.code(chunk) if code is None else code
+                for chunk, code in zip(distinct, codes, strict=True)
+            ]
+        code = np.array(codes, np.int64)
+        compound = np.flatnonzero(code < 0)
+        if not compound.size:  # every chunk one token: the usual case
+            ids, per_chunk = code[index], None
+        else:
+            ids, per_chunk = self._expand(code, compound, index)
+        ends = np.cumsum(per_value)
+        if per_chunk is not None:  # tokens, not chunks, per value
+            tokens = np.concatenate([[0], np.cumsum(per_chunk)])
+            per_value = np.diff(tokens[np.concatenate([[0], ends])])
+        return ids.astype(np.int32), per_value.astype(np.int64)
+
+    def _expand(
+        self, code: np.ndarray, compound: np.ndarray, index: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The term ids of chunks (`index` into distinct chunks with these codes) where some
+        chunks have no token or several (`compound`); and each chunk's number of ids."""
+        parts = [self.chunks.compound[-1 - c] for c in code[compound].tolist()]
+        sizes = np.ones(code.size, np.int64)
+        sizes[compound] = [len(part) for part in parts]
+        offsets = np.cumsum(sizes) - sizes
+        flat = np.empty(int(sizes.sum()), np.int64)
+        single = code >= 0
+        flat[offsets[single]] = code[single]
+        for at, part in zip(offsets[compound].tolist(), parts, strict=True):
+            flat[at : at + len(part)] = part
+        per_chunk = sizes[index]
+        before = np.cumsum(per_chunk) - per_chunk
+        ramp = np.arange(int(per_chunk.sum()), dtype=np.int64) - np.repeat(before, per_chunk)
+        return flat[np.repeat(offsets[index], per_chunk) + ramp], per_chunk
+
+    def _each(self, values: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        found = [self.ids(value) for value in values]
+        joined = np.fromiter((i for ids in found for i in ids), np.int32)
+        return joined, np.array([len(ids) for ids in found], np.int64)
 
 
 _ANALYSES: dict[tuple[bool, frozenset[str]], Analysis] = {}
@@ -191,34 +249,56 @@ def shared_analysis(fold_stem: FoldStemFilter) -> Analysis:
 
 
 class TokenStore:
-    """One vocabulary's term ids of every value analysed in this segment."""
+    """One vocabulary's term ids of every value analysed in this segment, in runs (one per
+    value and document). Values are gathered and analysed in batches of BATCH_CHARS."""
 
     def __init__(self, fold_stem: FoldStemFilter) -> None:
         self.analysis = shared_analysis(fold_stem)
         self.vocabulary = self.analysis.vocabulary
         self.ids = array("i")
+        self._starts = array("q")  # of each analysed run in `ids`
+        self._lengths = array("q")
+        self._pending: list[str] = []  # values of the runs not yet analysed, in order
+        self._pending_chars = 0
         self._doc = -1
-        self._seen: dict[str, tuple[int, int]] = {}
-        self._lengths: list[int] = []
+        self._seen: dict[str, int] = {}
 
-    def run(self, doc: int, value: str) -> tuple[int, int]:
-        """(start, length) of `value`'s term ids (analysed once per document)."""
+    def run(self, doc: int, value: str) -> int:
+        """The number of `value`'s run (a value is analysed once per document)."""
         if doc != self._doc:
             self._doc, self._seen = doc, {}
         found = self._seen.get(value)
         if found is None:
-            start = len(self.ids)
-            self.ids.extend(self.analysis.ids(value))
-            found = self._seen[value] = (start, len(self.ids) - start)
-            self._lengths.append(found[1])
+            found = self._seen[value] = len(self._starts) + len(self._pending)
+            self._pending.append(value)
+            self._pending_chars += len(value)
+            if self._pending_chars >= BATCH_CHARS:
+                self._analyse_pending()
         return found
 
-    def run_lengths(self) -> list[int]:
-        """The length of each run, in order (each value analysed once per document)."""
-        return self._lengths
+    def _analyse_pending(self) -> None:
+        if not self._pending:
+            return
+        ids, counts = self.analysis.ids_many(self._pending)
+        starts = np.cumsum(counts) - counts + len(self.ids)
+        self.ids.frombytes(ids.tobytes())
+        self._starts.frombytes(starts.astype(np.int64).tobytes())
+        self._lengths.frombytes(counts.tobytes())
+        self._pending, self._pending_chars = [], 0
+
+    def run_table(self) -> tuple[np.ndarray, np.ndarray]:
+        """Each run's start in `id_array()` and its length."""
+        self._analyse_pending()
+        return _int64(self._starts), _int64(self._lengths)
+
+    def run_lengths(self) -> np.ndarray:
+        """The length of each run, in order."""
+        return self.run_table()[1]
 
     def id_array(self) -> np.ndarray:
+        self._analyse_pending()
         return np.frombuffer(self.ids, np.int32) if self.ids else np.zeros(0, np.int32)
 
     def __len__(self) -> int:
-        return len(self.ids)
+        """Tokens held (those of values not yet analysed estimated from their length)."""
+        return len(self.ids) + self._pending_chars // _CHARS_PER_TOKEN
