@@ -117,10 +117,12 @@ def encode_many(
     value_starts = np.cumsum(sizes) - sizes
     blob = np.zeros(int(sizes.sum()), np.uint8)
     blob[value_starts] = widths
-    owner_width = np.repeat(widths, counts)
-    index = np.arange(positions.size) - np.repeat(starts, counts)
-    first = np.repeat(value_starts + 1, counts) + index * owner_width
+    owner_width = np.repeat(widths.astype(np.int8), counts)
+    first = np.arange(positions.size) - np.repeat(starts, counts)  # index within its posting
+    first *= owner_width
+    first += np.repeat(value_starts + 1, counts)
     stored = np.where(owner_width == 1, gaps, positions)
+    del gaps
     for k in range(4):
         byte = owner_width > k
         blob[first[byte] + k] = (stored[byte] >> (8 * k)) & 0xFF

@@ -59,9 +59,11 @@ def sort_terms(texts: list[bytes], used: np.ndarray) -> tuple[list[bytes], np.nd
 
 def _sorted_by_term(rank: np.ndarray) -> np.ndarray:
     """The stable order of items by `rank` (items are already in document order)."""
-    keys = (rank << _KEY_BITS) | np.arange(rank.size, dtype=np.int64)
+    keys = rank << _KEY_BITS
+    keys |= np.arange(rank.size, dtype=np.int64)
     keys.sort()
-    return keys & ((1 << _KEY_BITS) - 1)
+    keys &= (1 << _KEY_BITS) - 1
+    return keys
 
 
 def from_tokens(
@@ -81,13 +83,17 @@ def from_tokens(
     if not tids.size:
         return empty_table(values != "none")
     terms, rank = sort_terms(texts, np.bincount(tids, minlength=len(texts)) > 0)
-    order = _sorted_by_term(rank[tids])
-    term, doc = rank[tids][order], docs[order]
+    ranked = rank[tids]
+    order = _sorted_by_term(ranked)
+    term = ranked[order]
+    del ranked
+    doc = docs[order].astype(np.int64, copy=False)
     new = np.empty(term.size, bool)
     new[0] = True
     np.not_equal(term[1:], term[:-1], out=new[1:])
     new[1:] |= doc[1:] != doc[:-1]
     starts = np.flatnonzero(new)
+    del new
     counts = np.diff(starts, append=term.size)
     term, doc = term[starts], doc[starts]
     if values == "none":

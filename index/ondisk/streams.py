@@ -87,10 +87,15 @@ class Runs:
         runs = _int64(self.runs)[keep]
         lengths, starts = run_lengths[runs], run_starts[runs]
         total = int(lengths.sum())
-        before = np.cumsum(lengths) - lengths
-        positions = np.arange(total, dtype=np.int64) - np.repeat(before, lengths)
-        index = np.repeat(starts, lengths) + positions
-        return ids[index], np.repeat(docs[keep], lengths), positions
+        # Per token, 4 bytes where they do: a segment holds far fewer than 2**31 tokens.
+        kind = np.int32 if max(total, ids.size) < 1 << 31 else np.int64
+        positions = np.arange(total, dtype=kind)
+        positions -= np.repeat((np.cumsum(lengths) - lengths).astype(kind), lengths)
+        index = np.repeat(starts.astype(kind), lengths)
+        index += positions
+        token_ids = ids[index]
+        del index
+        return token_ids, np.repeat(docs[keep].astype(kind), lengths), positions
 
 
 def _int64(values: array) -> np.ndarray:
