@@ -160,7 +160,7 @@ class Searcher:
             if facet not in gen.columns.labels:
                 raise InvalidRequest(f"no facet {facet!r}: one of {', '.join(gen.columns.labels)}")
             final = self._final(gen, self._resolve(gen, tree), request, period)
-            return gen.columns.labels[facet].count(final)
+            return gen.columns.labels[facet].count(gen.columns.docset(final))
 
     @storage_faults
     def ordered_ids(self, request: SearchRequest) -> np.ndarray:
@@ -239,12 +239,13 @@ class Searcher:
         final: np.ndarray,
         period: Period,
     ) -> None:
+        counted = cols.docset(final)
         result.facets = {
-            "section": cols.section.count(final),
-            "subsection": cols.subsection.count(final),
-            "source": cols.source.count(final),
-            "premium": cols.premium_counts(final),
-            "year": cols.years(base),
+            "section": cols.section.count(counted),
+            "subsection": cols.subsection.count(counted),
+            "source": cols.source.count(counted),
+            "premium": cols.premium_counts(counted),
+            "year": cols.years(counted if base is final else cols.docset(base)),
         }
         if period.year is not None:
             in_year = base[cols.year_of(base) == period.year]
@@ -253,7 +254,7 @@ class Searcher:
             in_month = base[cols.month_of(base) == period.month]
             result.facets["day"] = cols.days(in_month)
         for facet, coded in cols.labels.items() if self.label_facets else ():
-            result.facets[facet] = coded.count(final, limit=FACET_TOP)
+            result.facets[facet] = coded.count(counted, limit=FACET_TOP)
 
     # -- the words of a search, for the article page ---------------------------------------
 
