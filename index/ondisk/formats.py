@@ -79,6 +79,8 @@ def decode_blob(blob: np.ndarray, sizes: np.ndarray) -> tuple[np.ndarray, np.nda
         ]
         return counts, np.array([p for d in decoded for p in d], np.int64)
     total = int(counts.sum())
+    if (widths == 1).all():  # the usual case: every value is 1-byte gaps
+        return counts, _running_gaps(blob, starts, counts)
     # The first byte of each position: after the value's width byte, `width` bytes apart.
     owner = np.repeat(np.arange(sizes.size), counts)
     index = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
@@ -94,6 +96,15 @@ def decode_blob(blob: np.ndarray, sizes: np.ndarray) -> tuple[np.ndarray, np.nda
         before = np.repeat(running[firsts] - gaps[firsts], counts)
         values = np.where(one, running - before, values)
     return counts, values
+
+
+def _running_gaps(blob: np.ndarray, starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Positions of values that are all 1-byte gaps: one running sum over the whole blob,
+    less its value at each value's width byte, at the bytes that are not width bytes."""
+    running = np.cumsum(blob, dtype=np.int64)
+    gap = np.ones(blob.size, bool)
+    gap[starts] = False
+    return running[gap] - np.repeat(running[starts], counts)
 
 
 def encode_many(
