@@ -15,15 +15,9 @@ from collections.abc import Iterable
 import numpy as np
 
 from index.ondisk.blocks import LENGTH_TYPES, RawBlock, ids_and_weights, join_ids
-from index.ondisk.formats import decode_blob
+from index.ondisk.formats import byte_ranges, decode_blob
 
 _EMPTY = np.zeros(0, np.int64)
-
-
-def _slices(data: np.ndarray, starts: np.ndarray, sizes: np.ndarray) -> np.ndarray:
-    """The byte ranges (start, size) of `data`, joined."""
-    offsets = np.repeat(starts - (np.cumsum(sizes) - sizes), sizes)
-    return data[offsets + np.arange(int(sizes.sum()))]
 
 
 def chosen_positions(
@@ -87,6 +81,6 @@ def chosen_positions(
     rows = row_of[at[hit]]
     found_sizes = value_sizes[rows]
     found_counts, positions = decode_blob(
-        _slices(blob, value_starts[rows], found_sizes), found_sizes
+        byte_ranges(blob, value_starts[rows], found_sizes), found_sizes
     )
     return asked[hit], found_counts, positions
