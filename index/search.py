@@ -240,13 +240,9 @@ class Searcher:
         period: Period,
     ) -> None:
         counted = cols.docset(final)
-        result.facets = {
-            "section": cols.section.count(counted),
-            "subsection": cols.subsection.count(counted),
-            "source": cols.source.count(counted),
-            "premium": cols.premium_counts(counted),
-            "year": cols.years(counted if base is final else cols.docset(base)),
-        }
+        result.facets = cols.single_facets(counted)
+        if base is not final:  # the year facet counts over every year
+            result.facets["year"] = cols.years(cols.docset(base))
         if period.year is not None:
             in_year = base[cols.year_of(base) == period.year]
             result.facets["month"] = cols.months(in_year)

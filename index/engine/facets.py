@@ -21,6 +21,7 @@ from whoosh.reading import IndexReader
 from whoosh.searching import Searcher as WhooshSearcher
 
 from index.engine.counting import DocSet
+from index.engine.joint import Joint
 from index.model import FacetValue, SearchRequest
 from index.ondisk.analysis import value_key
 from index.ondisk.columns import fixed_bytes
@@ -62,6 +63,10 @@ class Coded:
 
     def count(self, docs: np.ndarray | DocSet, *, skip_empty: bool = True) -> list[FacetValue]:
         counts = docs.tally(self) if isinstance(docs, DocSet) else self.tally(docs)
+        return self.listed(counts, skip_empty=skip_empty)
+
+    def listed(self, counts: np.ndarray, *, skip_empty: bool = True) -> list[FacetValue]:
+        """The labels with a count, most first (ties: by label)."""
         found = [
             FacetValue(self.labels[c], int(n))
             for c, n in enumerate(counts)
@@ -189,6 +194,37 @@ class Columns:
             column.everywhere = column.tally(everyone)
         for multi in self.labels.values():
             multi.everywhere = multi.tally(everyone)
+        self._joint = self._combined(everyone)
+
+    def _combined(self, everyone: np.ndarray) -> Joint | None:
+        """Section, subsection, source, premium and year combined (index.engine.joint)."""
+        sizes = [len(self.section.labels), len(self.subsection.labels), len(self.source.labels)]
+        sizes += [2, self._years.size]
+        if not Joint.fits(sizes):
+            return None
+        codes = [self.section.codes, self.subsection.codes, self.source.codes, self.premium]
+        joint = Joint([*codes, self._years.code(np.arange(self.size))], sizes)
+        joint.everywhere = joint.tally(everyone)
+        return joint
+
+    def single_facets(self, docs: DocSet) -> dict[str, list[FacetValue]]:
+        """The section, subsection, source, premium and year facets of `docs`."""
+        if self._joint is None:
+            return {
+                "section": self.section.count(docs),
+                "subsection": self.subsection.count(docs),
+                "source": self.source.count(docs),
+                "premium": self.premium_counts(docs),
+                "year": self.years(docs),
+            }
+        section, subsection, source, premium, years = self._joint.split(docs.tally(self._joint))
+        return {
+            "section": self.section.listed(section),
+            "subsection": self.subsection.listed(subsection),
+            "source": self.source.listed(source),
+            "premium": _premium_values(premium),
+            "year": self._year_values(years),
+        }
 
     def docset(self, docs: np.ndarray) -> DocSet:
         """`docs` (sorted, distinct, live) to count facets over (index.engine.counting)."""
@@ -232,6 +268,9 @@ class Columns:
 
     def years(self, docs: np.ndarray | DocSet) -> list[FacetValue]:
         counts = docs.tally(self._years) if isinstance(docs, DocSet) else self._years.tally(docs)
+        return self._year_values(counts)
+
+    def _year_values(self, counts: np.ndarray) -> list[FacetValue]:
         return [
             FacetValue(str(self._year0 + int(i)), int(counts[i])) for i in np.flatnonzero(counts)
         ]
@@ -250,8 +289,12 @@ class Columns:
     def premium_counts(self, docs: np.ndarray | DocSet) -> list[FacetValue]:
         premium = self._premium
         counts = docs.tally(premium) if isinstance(docs, DocSet) else premium.tally(docs)
-        found = [FacetValue("true", int(counts[1])), FacetValue("false", int(counts[0]))]
-        return sorted((f for f in found if f.count), key=lambda f: -f.count)
+        return _premium_values(counts)
+
+
+def _premium_values(counts: np.ndarray) -> list[FacetValue]:
+    found = [FacetValue("true", int(counts[1])), FacetValue("false", int(counts[0]))]
+    return sorted((f for f in found if f.count), key=lambda f: -f.count)
 
 
 def _counts(values: np.ndarray) -> list[tuple[int, int]]:
