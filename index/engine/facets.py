@@ -187,8 +187,12 @@ class Columns:
         self._month_of = np.array([d.year * 12 + d.month - 1 for d in days], np.int32)
         self._year0 = int(self._year_of[0])
         year_count = int(self._year_of[-1]) - self._year0 + 1
-        self._years = Derived(lambda docs: self.year_of(docs) - self._year0, year_count)
-        self._premium = Derived(lambda docs: self.premium[docs], 2)
+        # (closures over the arrays, not self: a generation's columns are freed as soon as
+        # it is replaced, without waiting for the cycle collector)
+        year_index, nzday, day0 = self._year_of - self._year0, self.nzday, first
+        self._years = Derived(lambda docs: year_index[nzday[docs] - day0], year_count)
+        premium = self.premium
+        self._premium = Derived(lambda docs: premium[docs], 2)
         everyone = np.flatnonzero(self.live)
         for column in (self.section, self.subsection, self.source, self._years, self._premium):
             column.everywhere = column.tally(everyone)
