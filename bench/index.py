@@ -1,6 +1,7 @@
 """Index benchmark: build speed, index size and whole-answer latency, beside SQLite FTS5.
 
     python -m bench.index --articles 20000 [--queries 200] [--procs 2] [--reuse-index] [--no-fts5]
+                          [--slowest 10]
 
 Generates N synthetic articles (bench.synth: news-like text whose vocabulary keeps growing)
 into an archive cached under --cache-dir (keyed by N and the generator version), rebuilds
@@ -9,7 +10,8 @@ and rare words, names, AND, phrases, OR, exclusion, section/year filters, date s
 empty query; page_size 10, so every answer includes 10 snippets, the exact total, facets
 and the timeline — through `index.search.Searcher`, and prints p50/p95/p99 latency, once
 with the searcher's postings cache emptied before every query (cold) and once as a
-long-running server sees it (warm), and the process RSS.
+long-running server sees it (warm), and the process RSS; with --slowest N, the N slowest
+warm queries (what the tail percentiles are made of).
 
 Then it runs the SQLite FTS5 baseline (bench.fts5) in its own process on the same archive
 and query mix, and prints both engines' figures side by side with the ratio ours / FTS5
@@ -83,11 +85,14 @@ def ours(archive_path: Path, index_dir: Path, args: argparse.Namespace) -> dict[
     print(f"open: {opened:,.0f} ms; first query {first:,.1f} ms")
     print(f"queries: {len(requests)} whole answers (10 hits + snippets, total, facets, timeline)")
     for label, cold in (("cold", True), ("warm", False)):
-        p = figures[label] = percentiles(run_queries(searcher, requests, cold=cold))
+        times = run_queries(searcher, requests, cold=cold)
+        p = figures[label] = percentiles(times)
         print(
             f"latency ms, {label}: p50 {p['p50']:.1f}  p95 {p['p95']:.1f}  "
             f"p99 {p['p99']:.1f}  max {p['max']:.1f}"
         )
+    if args.slowest:
+        print_slowest(requests, times, args.slowest)
     rss = figures["rss_mb"] = rss_mb()
     print(
         f"RSS: {rss['total']:,.0f} MB (peak {rss['peak']:,.0f} MB) = {rss['own']:,.0f} MB own "
@@ -95,6 +100,15 @@ def ours(archive_path: Path, index_dir: Path, args: argparse.Namespace) -> dict[
     )
     searcher.close()
     return figures
+
+
+def print_slowest(requests: list[SearchRequest], times: list[float], n: int) -> None:
+    """The `n` slowest queries of the last run, slowest first."""
+    print(f"slowest {n} warm queries:")
+    for ms, req in sorted(zip(times, requests, strict=True), key=lambda x: -x[0])[:n]:
+        filters = {k: v for k, v in req.__dict__.items() if k in ("section", "year") and v}
+        sort = f" sort={req.sort}" if req.sort != "relevance" else ""
+        print(f"  {ms:8.1f} ms  {req.q!r}{sort}{' ' + str(filters) if filters else ''}")
 
 
 def fts5(archive_path: Path, queries: int) -> dict[str, object]:
@@ -145,6 +159,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cache-dir", type=Path, default=Path("/tmp/herald-bench-index"))
     parser.add_argument("--reuse-index", action="store_true", help="skip the rebuild")
     parser.add_argument("--no-fts5", action="store_true", help="skip the SQLite FTS5 baseline")
+    parser.add_argument("--slowest", type=int, default=0, help="list the N slowest warm queries")
     args = parser.parse_args(argv)
     base = args.cache_dir / f"n{args.articles}"
     base.mkdir(parents=True, exist_ok=True)

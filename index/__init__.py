@@ -38,7 +38,9 @@ What this package does itself, and why (figures at 200,000 articles, 2 cores):
   value-per-call readers took ~1 s to open a searcher (now ~14 ms).
 - Match sets, exact totals and facets are numpy set operations and bincounts
   (engine/docsets.py, setops.py, facets.py): Whoosh's collectors counted at ~6 ms per
-  1,000 matches, and `groupedby=` scores every match.
+  1,000 matches, and `groupedby=` scores every match. A set holding most of the archive
+  is counted through the documents outside it (engine/counting.py), and the single-valued
+  facets with one bincount of code combinations (engine/joint.py).
 - BM25F ranking is numpy over whole posting lists (engine/ranking.py): Whoosh's scorer
   steps through matchers one posting at a time.
 - Phrases of common words are answered from indexed word pairs (engine/phrases.py):

@@ -160,7 +160,7 @@ class Searcher:
             if facet not in gen.columns.labels:
                 raise InvalidRequest(f"no facet {facet!r}: one of {', '.join(gen.columns.labels)}")
             final = self._final(gen, self._resolve(gen, tree), request, period)
-            return gen.columns.labels[facet].count(final)
+            return gen.columns.labels[facet].count(gen.columns.docset(final))
 
     @storage_faults
     def ordered_ids(self, request: SearchRequest) -> np.ndarray:
@@ -239,13 +239,10 @@ class Searcher:
         final: np.ndarray,
         period: Period,
     ) -> None:
-        result.facets = {
-            "section": cols.section.count(final),
-            "subsection": cols.subsection.count(final),
-            "source": cols.source.count(final),
-            "premium": cols.premium_counts(final),
-            "year": cols.years(base),
-        }
+        counted = cols.docset(final)
+        result.facets = cols.single_facets(counted)
+        if base is not final:  # the year facet counts over every year
+            result.facets["year"] = cols.years(cols.docset(base))
         if period.year is not None:
             in_year = base[cols.year_of(base) == period.year]
             result.facets["month"] = cols.months(in_year)
@@ -253,7 +250,7 @@ class Searcher:
             in_month = base[cols.month_of(base) == period.month]
             result.facets["day"] = cols.days(in_month)
         for facet, coded in cols.labels.items() if self.label_facets else ():
-            result.facets[facet] = coded.count(final, limit=FACET_TOP)
+            result.facets[facet] = coded.count(counted, limit=FACET_TOP)
 
     # -- the words of a search, for the article page ---------------------------------------
 

@@ -22,15 +22,28 @@ def _plain(fragment: str) -> str:
     return " ".join(html.unescape(_TAGS.sub("", fragment)).split())
 
 
+def _starts_with(text: str, words: str) -> bool:
+    """Whether `text`, whitespace collapsed, starts with `words` (collapsed): only as many
+    words of `text` as `words` has are split off, not the whole body."""
+    n = words.count(" ") + 1
+    return " ".join(text.split(None, n)[:n]).startswith(words)
+
+
+def _ends_with(text: str, words: str) -> bool:
+    """Whether `text`, whitespace collapsed, ends with `words` (collapsed)."""
+    n = words.count(" ") + 1
+    return " ".join(text.rsplit(None, n)[-n:]).endswith(words)
+
+
 def with_ellipses(snippet: str, *sources: str) -> str:
     """`snippet` (safe HTML) with an ellipsis wherever it was cut from its source text."""
     if not snippet:
         return snippet
-    texts = [" ".join(t.split()) for t in sources if t and t.strip()]
+    texts = [t for t in sources if t and t.strip()]
     first = _plain(snippet.split(f" {ELLIPSIS} ", 1)[0])
     last = _plain(snippet.rsplit(f" {ELLIPSIS} ", 1)[-1])
-    starts = not first or any(t.startswith(first) for t in texts)
-    ends = not last or last.endswith(ELLIPSIS) or any(t.endswith(last) for t in texts)
+    starts = not first or any(_starts_with(t, first) for t in texts)
+    ends = not last or last.endswith(ELLIPSIS) or any(_ends_with(t, last) for t in texts)
     if not starts and not snippet.startswith(ELLIPSIS):
         snippet = f"{ELLIPSIS} {snippet}"
     if not ends:

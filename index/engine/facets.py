@@ -5,11 +5,14 @@ indexed by global document number; then a filter is a vectorised comparison and 
 one `bincount` over the matching document numbers (Whoosh's `groupedby=` would score and
 sort every match instead). Tags and authors are several per document: a CSR matrix
 (document → label codes) read once per generation, counted with one gather and a bincount.
+Each column also holds its counts over every live document (`everywhere`), so a set that
+holds most of them is counted through the few outside it (index.engine.counting).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 
@@ -17,6 +20,8 @@ import numpy as np
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher as WhooshSearcher
 
+from index.engine.counting import DocSet
+from index.engine.joint import Joint
 from index.model import FacetValue, SearchRequest
 from index.ondisk.analysis import value_key
 from index.ondisk.columns import fixed_bytes
@@ -26,6 +31,11 @@ from index.ondisk.columns import live as column_live
 from index.ondisk.columns import numbers as column_numbers
 from index.ondisk.schema import ID_BYTES, LABEL_COLUMNS
 
+# Above this share of the index, the labels of a document set are picked out of the whole
+# label array by a mask (a cost that does not grow) rather than gathered document by document.
+MASKED_SHARE = 0.5
+_NONE = np.zeros(0, np.int64)
+
 
 @dataclass
 class Coded:
@@ -34,6 +44,7 @@ class Coded:
     codes: np.ndarray
     labels: list[str]
     by_key: dict[str, int]  # folded label → code
+    everywhere: np.ndarray = field(default_factory=lambda: _NONE)  # counts over live docs
 
     @classmethod
     def read(cls, reader: IndexReader, name: str) -> Coded:
@@ -46,8 +57,16 @@ class Coded:
             return np.zeros(len(self.codes), bool)
         return self.codes == code
 
-    def count(self, docs: np.ndarray, *, skip_empty: bool = True) -> list[FacetValue]:
-        counts = np.bincount(self.codes[docs], minlength=len(self.labels))
+    def tally(self, docs: np.ndarray) -> np.ndarray:
+        """How many of `docs` have each code."""
+        return np.bincount(self.codes[docs], minlength=len(self.labels))
+
+    def count(self, docs: np.ndarray | DocSet, *, skip_empty: bool = True) -> list[FacetValue]:
+        counts = docs.tally(self) if isinstance(docs, DocSet) else self.tally(docs)
+        return self.listed(counts, skip_empty=skip_empty)
+
+    def listed(self, counts: np.ndarray, *, skip_empty: bool = True) -> list[FacetValue]:
+        """The labels with a count, most first (ties: by label)."""
         found = [
             FacetValue(self.labels[c], int(n))
             for c, n in enumerate(counts)
@@ -66,6 +85,7 @@ class MultiCoded:
     codes: np.ndarray
     labels: list[str]
     by_key: dict[str, int]
+    everywhere: np.ndarray = field(default_factory=lambda: _NONE)  # counts over live docs
 
     @classmethod
     def read(cls, reader: IndexReader, name: str) -> MultiCoded:
@@ -102,10 +122,20 @@ class MultiCoded:
         shift = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
         return self.codes[shift + np.arange(total)]
 
-    def count(self, docs: np.ndarray, limit: int | None = None) -> list[FacetValue]:
+    def tally(self, docs: np.ndarray) -> np.ndarray:
+        """How many of `docs` (sorted, distinct) hold each code."""
+        size = len(self.offsets) - 1
+        if docs.size <= MASKED_SHARE * size:
+            return np.bincount(self.codes_of(docs), minlength=len(self.labels))
+        chosen = np.zeros(size, bool)
+        chosen[docs] = True
+        entries = np.repeat(chosen, np.diff(self.offsets))
+        return np.bincount(self.codes[entries], minlength=len(self.labels))
+
+    def count(self, docs: np.ndarray | DocSet, limit: int | None = None) -> list[FacetValue]:
         """Labels by number of `docs` holding them, most first (ties: by label); the first
         `limit` only (ties at the cut-off are decided by label too)."""
-        counts = np.bincount(self.codes_of(docs), minlength=len(self.labels))
+        counts = docs.tally(self) if isinstance(docs, DocSet) else self.tally(docs)
         present = np.flatnonzero(counts)
         if limit is not None and present.size > limit:
             kth = np.partition(counts[present], present.size - limit)[present.size - limit]
@@ -115,6 +145,19 @@ class MultiCoded:
             key=lambda f: (-f.count, f.value),
         )
         return found[:limit] if limit is not None else found
+
+
+@dataclass
+class Derived:
+    """A code per document computed from the columns (its year, premium or not), counted as
+    a facet is."""
+
+    code: Callable[[np.ndarray], np.ndarray]  # the codes of some documents
+    size: int  # codes are 0 .. size - 1
+    everywhere: np.ndarray = field(default_factory=lambda: _NONE)  # counts over live docs
+
+    def tally(self, docs: np.ndarray) -> np.ndarray:
+        return np.bincount(self.code(docs), minlength=self.size)
 
 
 class Columns:
@@ -142,6 +185,54 @@ class Columns:
         days = [date.fromordinal(d) for d in range(first, last + 1)]
         self._year_of = np.array([d.year for d in days], np.int32)
         self._month_of = np.array([d.year * 12 + d.month - 1 for d in days], np.int32)
+        self._year0 = int(self._year_of[0])
+        year_count = int(self._year_of[-1]) - self._year0 + 1
+        # (closures over the arrays, not self: a generation's columns are freed as soon as
+        # it is replaced, without waiting for the cycle collector)
+        year_index, nzday, day0 = self._year_of - self._year0, self.nzday, first
+        self._years = Derived(lambda docs: year_index[nzday[docs] - day0], year_count)
+        premium = self.premium
+        self._premium = Derived(lambda docs: premium[docs], 2)
+        everyone = np.flatnonzero(self.live)
+        for column in (self.section, self.subsection, self.source, self._years, self._premium):
+            column.everywhere = column.tally(everyone)
+        for multi in self.labels.values():
+            multi.everywhere = multi.tally(everyone)
+        self._joint = self._combined(everyone)
+
+    def _combined(self, everyone: np.ndarray) -> Joint | None:
+        """Section, subsection, source, premium and year combined (index.engine.joint)."""
+        sizes = [len(self.section.labels), len(self.subsection.labels), len(self.source.labels)]
+        sizes += [2, self._years.size]
+        if not Joint.fits(sizes):
+            return None
+        codes = [self.section.codes, self.subsection.codes, self.source.codes, self.premium]
+        joint = Joint([*codes, self._years.code(np.arange(self.size))], sizes)
+        joint.everywhere = joint.tally(everyone)
+        return joint
+
+    def single_facets(self, docs: DocSet) -> dict[str, list[FacetValue]]:
+        """The section, subsection, source, premium and year facets of `docs`."""
+        if self._joint is None:
+            return {
+                "section": self.section.count(docs),
+                "subsection": self.subsection.count(docs),
+                "source": self.source.count(docs),
+                "premium": self.premium_counts(docs),
+                "year": self.years(docs),
+            }
+        section, subsection, source, premium, years = self._joint.split(docs.tally(self._joint))
+        return {
+            "section": self.section.listed(section),
+            "subsection": self.subsection.listed(subsection),
+            "source": self.source.listed(source),
+            "premium": _premium_values(premium),
+            "year": self._year_values(years),
+        }
+
+    def docset(self, docs: np.ndarray) -> DocSet:
+        """`docs` (sorted, distinct, live) to count facets over (index.engine.counting)."""
+        return DocSet(docs, self.live, self.live_count)
 
     @cached_property
     def ids(self) -> np.ndarray:
@@ -179,8 +270,14 @@ class Columns:
 
     # -- counting --------------------------------------------------------------------------
 
-    def years(self, docs: np.ndarray) -> list[FacetValue]:
-        return [FacetValue(str(y), n) for y, n in _counts(self.year_of(docs))]
+    def years(self, docs: np.ndarray | DocSet) -> list[FacetValue]:
+        counts = docs.tally(self._years) if isinstance(docs, DocSet) else self._years.tally(docs)
+        return self._year_values(counts)
+
+    def _year_values(self, counts: np.ndarray) -> list[FacetValue]:
+        return [
+            FacetValue(str(self._year0 + int(i)), int(counts[i])) for i in np.flatnonzero(counts)
+        ]
 
     def months(self, docs: np.ndarray) -> list[FacetValue]:
         return [
@@ -193,10 +290,15 @@ class Columns:
             FacetValue(date.fromordinal(d).isoformat(), n) for d, n in _counts(self.nzday[docs])
         ]
 
-    def premium_counts(self, docs: np.ndarray) -> list[FacetValue]:
-        counts = np.bincount(self.premium[docs], minlength=2)
-        found = [FacetValue("true", int(counts[1])), FacetValue("false", int(counts[0]))]
-        return sorted((f for f in found if f.count), key=lambda f: -f.count)
+    def premium_counts(self, docs: np.ndarray | DocSet) -> list[FacetValue]:
+        premium = self._premium
+        counts = docs.tally(premium) if isinstance(docs, DocSet) else premium.tally(docs)
+        return _premium_values(counts)
+
+
+def _premium_values(counts: np.ndarray) -> list[FacetValue]:
+    found = [FacetValue("true", int(counts[1])), FacetValue("false", int(counts[0]))]
+    return sorted((f for f in found if f.count), key=lambda f: -f.count)
 
 
 def _counts(values: np.ndarray) -> list[tuple[int, int]]:

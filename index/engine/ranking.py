@@ -115,15 +115,18 @@ def ordered(
 def top_pages(docs: np.ndarray, keys: np.ndarray, start: int, stop: int) -> list[int]:
     """`docs[start:stop]` in ascending `keys` order (ties: lower doc number first).
 
-    Nothing is sorted but the page: two linear-time partitions find the keys at positions
-    `start` and `stop - 1`, and only the documents between those keys (the page, plus any
-    ties at its edges) are sorted, so the last page costs what the first does.
+    Nothing is sorted but the page: a linear-time partition finds the key at position
+    `stop - 1`, a second one among the `stop` keys before it the key at `start` (one
+    partition with both positions costs several times more), and only the documents between
+    those keys (the page, plus any ties at its edges) are sorted, so the last page costs
+    what the first does.
     """
     stop = min(stop, docs.size)
     if start >= stop:
         return []
-    part = np.partition(keys, sorted({start, stop - 1}))
-    low, high = part[start], part[stop - 1]
+    first = np.partition(keys, stop - 1)[:stop]  # the `stop` smallest keys, the last largest
+    high = first[-1]
+    low = np.partition(first, start)[start] if start else first.min()
     before = int(np.count_nonzero(keys < low))  # all of these rank above the page
     keep = np.flatnonzero((keys >= low) & (keys <= high))
     order = keep[np.lexsort((docs[keep], keys[keep]))]

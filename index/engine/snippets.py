@@ -25,7 +25,8 @@ _MEMO_LIMIT = 200_000
 _STEM = FoldStemFilter()
 _CHUNK_TERMS: dict[str, str | frozenset[str]] = {}
 _SEVERAL: set[str] = set()  # chunks of several words
-STEP = 200  # chunks looked at at once
+FIRST_STEP = 40  # chunks looked at first
+STEP = 200  # chunks looked at at once after those
 _SPACE = re.compile(r"\s")
 _CHUNK = re.compile(r"\S+")
 _WORD = re.compile(TOKEN_PATTERN)
@@ -70,12 +71,17 @@ def _first_hit(chunks: list[str], terms: frozenset[str]) -> int | None:
 
 def first_match(text: str, terms: frozenset[str]) -> int | None:
     """The character offset of the first chunk of `text` holding one of `terms`, looking
-    at STEP chunks at a time (most matches are early)."""
-    chunks = text.split()
-    for start in range(0, len(chunks), STEP):
-        at = _first_hit(chunks[start : start + STEP], terms)
+    at FIRST_STEP chunks, then STEP at a time: most matches are early, and the text is split
+    only as far as it is looked at (splitting a whole body costs more than the look-ups)."""
+    rest, step = text, FIRST_STEP
+    while rest:
+        chunks = rest.split(None, step)
+        # Past `step` chunks, the last item is the rest of the text, not yet split.
+        rest = chunks.pop() if len(chunks) > step else ""
+        step = STEP
+        at = _first_hit(chunks, terms)
         if at is not None:
-            chunk = chunks[start + at]
+            chunk = chunks[at]
             # Its first occurrence as a whole chunk is this one (an earlier one would
             # have matched too).
             found = re.search(rf"(?<!\S){re.escape(chunk)}(?!\S)", text)

@@ -38,7 +38,7 @@ _ID_TYPES = {1: np.dtype("<u1"), 2: np.dtype("<u2"), 4: np.dtype("<u4")}
 # Weight kinds: 0 = all 1.0 (nothing stored), 1 = u1 integers, 2 = u2 integers, 3 = f4.
 _WEIGHT_TYPES = {1: np.dtype("<u1"), 2: np.dtype("<u2"), 3: np.dtype("<f4")}
 # Value kinds: 0 = none, 1 = fixed size (no lengths), 3 = u1, 2 = u2, 4 = u4 lengths.
-_LENGTH_TYPES = {2: np.dtype("<u2"), 3: np.dtype("<u1"), 4: np.dtype("<u4")}
+LENGTH_TYPES = {2: np.dtype("<u2"), 3: np.dtype("<u1"), 4: np.dtype("<u4")}
 _EMPTY = np.zeros(0, np.int64)
 
 # A block's (or posting list's) values: each posting's byte length, and the bytes joined.
@@ -75,7 +75,7 @@ def encode_block(
         lengths, blob = values
         top = lengths.max()
         vkind = 3 if top < 1 << 8 else 2 if top < 1 << 16 else 4
-        section_b = lengths.astype(_LENGTH_TYPES[vkind]).tobytes() + blob
+        section_b = lengths.astype(LENGTH_TYPES[vkind]).tobytes() + blob
     # Ids and weights stay uncompressed (flag 1 unset): zlib took a third of decoding them
     # and saved ~0.7 bytes a posting. Positions, rarely read, are compressed.
     flags = 0
@@ -138,14 +138,14 @@ def block_values(section_b: bytes, n: int, vkind: int, flags: int) -> tuple[byte
     if vkind == 1:  # fixed size, no lengths stored
         size = len(section_b) // n
         return section_b, np.arange(1, n + 1, dtype=np.int64) * size
-    kind = _LENGTH_TYPES[vkind]
+    kind = LENGTH_TYPES[vkind]
     lengths = np.frombuffer(section_b, kind, n).astype(np.int64)
     return section_b, np.cumsum(lengths) + n * kind.itemsize
 
 
 def value_starts(ends: np.ndarray, n: int, vkind: int) -> np.ndarray:
     """Each value's start offset, from block_values' ends."""
-    first = 0 if vkind == 1 else n * _LENGTH_TYPES[vkind].itemsize
+    first = 0 if vkind == 1 else n * LENGTH_TYPES[vkind].itemsize
     return np.concatenate([[first], ends[:-1]]).astype(np.int64)
 
 

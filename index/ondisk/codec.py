@@ -31,7 +31,7 @@ from index.ondisk.blocks import (
     parse_data,
     value_starts,
 )
-from index.ondisk.formats import decode_blob
+from index.ondisk.positions import chosen_positions
 
 _EMPTY = np.zeros(0, np.int64)
 
@@ -123,35 +123,10 @@ class ArrayLeafMatcher(W3LeafMatcher):
 
     def positions_for(self, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The PackedPositions of those of `docs` (sorted doc numbers of this segment) in
-        this list: (the docs found, positions per doc found, the positions joined). Only
-        blocks holding one of `docs` are decoded, and only their values are sliced out.
-        Call on a fresh matcher; it is left exhausted."""
-        found, sizes, blobs = [], [], []
-        first = 0
-        for block in self._raw_blocks():
-            if first >= docs.size:
-                break
-            stop = int(np.searchsorted(docs, block.last_id, side="right"))
-            if stop == first or block.vkind == 0:
-                first = stop
-                continue
-            ids = np.cumsum(ids_and_weights(block.section_a, block.n, block.width, 0)[0])
-            wanted = docs[first:stop]
-            first = stop
-            at = np.searchsorted(ids, wanted).clip(max=block.n - 1)
-            hit = ids[at] == wanted
-            if not hit.any():
-                continue
-            data, ends = block_values(block.section_b, block.n, block.vkind, block.flags)
-            starts = value_starts(ends, block.n, block.vkind)
-            rows = at[hit]
-            found.append(wanted[hit])
-            sizes.append(ends[rows] - starts[rows])
-            blobs.append(_slices(np.frombuffer(data, np.uint8), starts[rows], sizes[-1]))
-        if not found:
-            return _EMPTY, _EMPTY, _EMPTY
-        counts, positions = decode_blob(np.concatenate(blobs), np.concatenate(sizes))
-        return np.concatenate(found), counts, positions
+        this list: (the docs found, positions per doc found, the positions joined), from
+        the blocks holding one of them (index.ondisk.positions). Call on a fresh matcher;
+        it is left exhausted."""
+        return chosen_positions(self._raw_blocks(), docs)
 
     def _read_ids(self) -> None:
         self._ids = tuple(self.block_arrays()[0].tolist())
@@ -170,12 +145,6 @@ class ArrayLeafMatcher(W3LeafMatcher):
         data, ends = block_values(section_b, n, vkind, flags)
         starts = value_starts(ends, n, vkind)
         self._values = tuple(data[s:e] for s, e in zip(starts.tolist(), ends.tolist(), strict=True))
-
-
-def _slices(data: np.ndarray, starts: np.ndarray, sizes: np.ndarray) -> np.ndarray:
-    """The byte ranges (start, size) of `data`, joined."""
-    offsets = np.repeat(starts - (np.cumsum(sizes) - sizes), sizes)
-    return data[offsets + np.arange(int(sizes.sum()))]
 
 
 class HeraldCodec(W3Codec):

@@ -78,22 +78,34 @@ def decode_blob(blob: np.ndarray, sizes: np.ndarray) -> tuple[np.ndarray, np.nda
             for s, n in zip(starts, sizes, strict=False)
         ]
         return counts, np.array([p for d in decoded for p in d], np.int64)
-    total = int(counts.sum())
-    # The first byte of each position: after the value's width byte, `width` bytes apart.
-    owner = np.repeat(np.arange(sizes.size), counts)
-    index = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
-    first = starts[owner] + 1 + index * widths[owner]
-    values = blob[first].astype(np.int64)
-    two = widths[owner] == 2
-    values[two] |= blob[first[two] + 1].astype(np.int64) << 8
-    one = widths[owner] == 1
-    if one.any():  # 1-byte gaps: positions are the running sum within each value
-        gaps = np.where(one, values, 0)
-        running = np.cumsum(gaps)
-        firsts = np.cumsum(counts) - counts
-        before = np.repeat(running[firsts] - gaps[firsts], counts)
-        values = np.where(one, running - before, values)
-    return counts, values
+    one = widths == 1
+    if one.all():  # the usual case: every value is 1-byte gaps
+        return counts, _running_gaps(blob, starts, counts)
+    # Else 1-byte gap values and 2-byte position values, each kind decoded together.
+    positions = np.empty(int(counts.sum()), np.int64)
+    of_one = np.repeat(one, counts)
+    if one.any():
+        part = byte_ranges(blob, starts[one], sizes[one])
+        part_starts = np.cumsum(sizes[one]) - sizes[one]
+        positions[of_one] = _running_gaps(part, part_starts, counts[one])
+    two = ~one
+    positions[~of_one] = byte_ranges(blob, starts[two] + 1, sizes[two] - 1).view("<u2")
+    return counts, positions
+
+
+def byte_ranges(data: np.ndarray, starts: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """The byte ranges (start, size) of `data`, joined."""
+    offsets = np.repeat(starts - (np.cumsum(sizes) - sizes), sizes)
+    return data[offsets + np.arange(int(sizes.sum()))]
+
+
+def _running_gaps(blob: np.ndarray, starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Positions of values that are all 1-byte gaps: one running sum over the whole blob,
+    less its value at each value's width byte, at the bytes that are not width bytes."""
+    running = np.cumsum(blob, dtype=np.int64)
+    gap = np.ones(blob.size, bool)
+    gap[starts] = False
+    return running[gap] - np.repeat(running[starts], counts)
 
 
 def encode_many(
