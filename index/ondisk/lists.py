@@ -15,7 +15,6 @@ Private Whoosh APIs (whoosh3 3.54, see index.ondisk): the field writer's `_postf
 from __future__ import annotations
 
 import struct
-import zlib
 from hashlib import md5
 from pickle import dumps
 
@@ -25,7 +24,7 @@ from whoosh.fields import FieldType
 from whoosh.system import pack_ushort
 from whoosh.util.numeric import _length_byte_cache
 
-from index.ondisk.blocks import BLOCK_LIMIT, COMPRESS_MIN, HEADER, ZLIB_LEVEL
+from index.ondisk.blocks import BLOCK_LIMIT, HEADER, pack_values
 from index.ondisk.inversion import PostingTable
 
 _BLOCK_SIZE = struct.Struct("!i")
@@ -196,9 +195,7 @@ def write_field(
         rows
     ):
         section_b = sections[i] if sections is not None else b""
-        flags = 0
-        if compress and len(section_b) >= COMPRESS_MIN:
-            section_b, flags = zlib.compress(section_b, ZLIB_LEVEL), 2
+        section_b, flags = pack_values(section_b) if compress else (section_b, 0)
         info = dumps((n, last_id, maxweight, 0, mn, mx), 2)
         header = HEADER.pack(width, wkind, vkind, flags, a1 - a0, len(section_b))
         size = len(info) + len(header) + a1 - a0 + len(section_b)
