@@ -204,5 +204,25 @@ def test_facets_survive_updates_and_merges(tmp_path) -> None:
             got = _by_key(searcher.facet_values(SearchRequest(), facet))
             assert got == _label_counts(articles.values(), field)
         assert searcher.search(SearchRequest(tag="plumbix")).total == 8
+        # Sets holding most live documents are counted through the documents outside them
+        # (index.engine.counting): the replaced versions, deleted, must count nowhere.
+        free = [a for a in articles.values() if not a["premium"]]
+        assert len(free) * 2 > len(articles)
+        for request, expected in (
+            (SearchRequest(), articles.values()),
+            (SearchRequest(premium=False), free),
+        ):
+            result = searcher.search(request)
+            assert result.total == len(expected)
+            for facet, of in (
+                ("section", lambda a: a["section"]),
+                ("source", lambda a: a["source"]),
+                ("year", lambda a: str(nz_day(a["published"]).year)),
+                ("premium", lambda a: str(a["premium"]).lower()),
+            ):
+                got = {f.value: f.count for f in result.facets[facet]}
+                assert got == Counter(map(of, expected)), facet
+            tags = _label_counts(expected, "tags")  # the facet shows the top ones
+            assert all(n == tags[key] for key, n in _by_key(result.facets["tag"]).items())
     finally:
         searcher.close()
