@@ -4,6 +4,9 @@ breaks it holds."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -71,3 +74,9 @@ def test_a_store_keeps_each_documents_value_once_in_runs() -> None:
     assert lengths.tolist() == [2, 2]
     ids = store.id_array()
     assert ids[starts[0] : starts[0] + 2].tolist() == ids[starts[1] : starts[1] + 2].tolist()
+
+
+def test_the_web_app_does_not_load_pyarrow() -> None:
+    # Only indexing splits texts; a searching process stays ~40 MB smaller without it.
+    code = "import sys, web, index.search; web.create_app(); sys.exit('pyarrow' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0

@@ -14,14 +14,17 @@ whitespace character belongs to a token (index.ondisk.analysis.TOKEN_PATTERN).
 from __future__ import annotations
 
 import numpy as np
-import pyarrow as pa
-import pyarrow.compute as pc
 
 
 def chunk_many(texts: list[str]) -> tuple[list[str], np.ndarray, np.ndarray]:
     """(the distinct chunks, each chunk's index into them in text order, the number of
     chunks of each text). Raises ValueError for text pyarrow cannot hold (lone
     surrogates, which no archived text has)."""
+    # Imported here: only indexing splits texts, and pyarrow adds ~0.4 s and ~40 MB to
+    # the start of any process (the web app's included) that imports it.
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     try:
         array = pa.array(texts, pa.large_string())
     except (pa.ArrowException, UnicodeError) as exc:
