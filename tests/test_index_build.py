@@ -402,3 +402,18 @@ def test_an_index_of_an_older_format_asks_for_a_rebuild(tmp_path) -> None:
         assert searcher.search(SearchRequest(q="")).total == 20
     finally:
         searcher.close()
+
+
+def test_the_common_word_sample_spans_the_archive(tmp_path) -> None:
+    # The words whose pairs get indexed come from the whole archive, not its oldest years.
+    path = tmp_path / "archive.sqlite3"
+    articles = sorted(fill_archive(path), key=lambda a: (a["published"], a["id"]))
+    with Archive(path) as archive:
+        sample = list(index.maintain.build.spread_sample(archive, len(articles), size=20))
+        everything = list(index.maintain.build.spread_sample(archive, len(articles)))
+    assert len({a["id"] for a in sample}) == len(sample) == 20
+    order = [a["id"] for a in articles]
+    places = sorted(order.index(a["id"]) for a in sample)
+    assert places[0] == 0
+    assert places[-1] >= len(articles) * 0.9  # from the newest tenth too
+    assert [a["id"] for a in everything] == order  # a small archive is read whole
