@@ -24,10 +24,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import shutil
 import subprocess
 import sys
 import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
@@ -65,7 +67,11 @@ def ours(archive_path: Path, index_dir: Path, args: argparse.Namespace) -> dict[
     live = current_build(index_dir)
     if not (args.reuse_index and live is not None and is_current_format(live)):
         shutil.rmtree(index_dir, ignore_errors=True)
-        report = rebuild(archive_path, index_dir, procs=args.procs)
+        # In a process of its own: a one-process build would otherwise leave its analysis
+        # caches in this one, and the RSS below is the query process's.
+        spawn = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(1, mp_context=spawn) as pool:
+            report = pool.submit(rebuild, archive_path, index_dir, procs=args.procs).result()
         figures["build"] = {
             "rate": report.rate,
             "bytes_per_article": report.index_bytes / report.articles,
