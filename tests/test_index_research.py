@@ -9,6 +9,7 @@ from datetime import date
 
 import pytest
 
+import index.ondisk.segments
 from crawler.archive import Archive
 from index.maintain.build import rebuild
 from index.maintain.incremental import update
@@ -183,7 +184,10 @@ def test_ordered_ids_are_every_match_in_the_pages_order(corpus, q, sort) -> None
     assert ids == paged
 
 
-def test_facets_survive_updates_and_merges(tmp_path) -> None:
+@pytest.mark.parametrize("merged", [True, False], ids=["merged", "old versions left deleted"])
+def test_facets_survive_updates_and_merges(tmp_path, monkeypatch, merged) -> None:
+    if not merged:  # the updates' segments stay apart: replaced versions stay, deleted
+        monkeypatch.setattr(index.ondisk.segments, "MERGE_BELOW", 0)
     archive_path = tmp_path / "archive.sqlite3"
     articles = {a["id"]: a for a in fill_archive(archive_path, synth=120)}
     rebuild(archive_path, tmp_path / "index", procs=1)

@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import islice, pairwise
@@ -103,7 +104,9 @@ def spread_sample(
         return
     for k in range(SAMPLE_RUNS):
         start = archive.key_at(count * k // SAMPLE_RUNS)
-        yield from islice(archive.articles(start), size // SAMPLE_RUNS)
+        # Closed at once: a PostgreSQL scan holds a connection of its own until then.
+        with closing(archive.articles(start)) as rows:
+            yield from islice(rows, size // SAMPLE_RUNS)
 
 
 def _slices(archive: ArchiveStore, count: int, procs: int) -> list[tuple[OrderKey | None, ...]]:
