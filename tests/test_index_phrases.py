@@ -13,6 +13,7 @@ import random
 
 import pytest
 
+import index.ondisk.blocks
 from crawler.archive import Archive
 from index.maintain.build import rebuild
 from index.model import MAX_PAGE_SIZE, SearchRequest
@@ -64,13 +65,18 @@ def has_phrase(lines: list[list], phrase: list) -> bool:
     return any(line[i : i + n] == phrase for line in lines for i in range(len(line) - n + 1))
 
 
-@pytest.fixture(scope="module")
-def corpus(tmp_path_factory):
+# Positions are zlib'd per block where that saves enough (index.ondisk.blocks), else
+# stored as they are: both must read back alike, so the corpus is built both ways.
+@pytest.fixture(scope="module", params=["zlib where it pays", "never zlib"])
+def corpus(tmp_path_factory, request):
     data = tmp_path_factory.mktemp("index-phrases")
     articles = [*fill_archive(data / "archive.sqlite3", synth=SYNTH, seed=3), *TRAPS]
     with Archive(data / "archive.sqlite3") as archive:
         archive.upsert_many(TRAPS)
-    rebuild(data / "archive.sqlite3", data / "index", procs=1)
+    with pytest.MonkeyPatch.context() as patch:
+        if request.param == "never zlib":
+            patch.setattr(index.ondisk.blocks, "COMPRESS_SAVING", 1.0)
+        rebuild(data / "archive.sqlite3", data / "index", procs=1)
     searcher = Searcher(data / "index", data / "archive.sqlite3")
     texts = {
         a["id"]: {
