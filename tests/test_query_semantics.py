@@ -78,6 +78,8 @@ EXAMPLES = [
     ("rugby police OR court", And((R, Or((P, C))))),
     ("rugby AND police OR court", And((R, Or((P, C))))),
     ("NOT NOT rugby", R),
+    ("--(rugby police)", And((R, P))),  # each `-` counts before a bracket too
+    ("---(rugby police)", Not(And((R, P)))),
     (
         "title:(zorblat OR election) -police",
         And((Or((Word("title", "zorblat"), Word("title", "election"))), Not(P))),
@@ -92,6 +94,14 @@ def test_examples_agree_with_the_oracle(corpus, q: str, tree: object) -> None:
     expected = oracle.evaluate(tree)
     assert 0 < len(expected) < len(oracle.everything) or q.startswith("-title")
     assert found(searcher, q) == expected
+
+
+def test_signs_before_a_phrase_count_like_before_a_word(corpus) -> None:
+    searcher, oracle, _ = corpus
+    phrase = found(searcher, '"police said"')
+    assert 0 < len(phrase) < len(oracle.everything)
+    assert found(searcher, '--"police said"') == phrase
+    assert found(searcher, '-"police said"') == oracle.everything - phrase
 
 
 trees = st.recursive(

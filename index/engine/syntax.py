@@ -36,6 +36,8 @@ _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"
 _FIELD_PREFIX = re.compile(r"^([A-Za-z]+):")
 _OPERATORS = {"AND", "OR", "NOT"}
 _WORD_END = set('()"')
+# The rest of a run of signs before a bracket or a quote: each `-` of it negates.
+_SIGNS_THEN_GROUP = re.compile(r'[-+]*[("]')
 
 
 @dataclass(frozen=True)
@@ -102,7 +104,7 @@ def tokens(text: str) -> list[Token]:
                 )
             found.append(Token("phrase", inside, (i + 1, end)))
             i = end + 1
-        elif c in "-+" and text[i + 1 : i + 2] in ("(", '"'):
+        elif c in "-+" and _SIGNS_THEN_GROUP.match(text, i + 1):  # `-(`, `--(`, `-"`
             if c == "-":  # `+` (required) is what every item already is
                 found.append(Token("-", c, (i, i + 1)))
             i += 1
